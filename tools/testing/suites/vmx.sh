@@ -1,0 +1,10 @@
+# Selftests that need VT-x: the emulated VT-x machine (Bochs).
+insmod /mhv/mhv.ko || exit 1
+for t in /mhv/selftests/*_test; do
+	name=$(basename "$t")
+	[ "$name" = novmx_test ] && continue
+	echo "@@MHV-TAP-BEGIN $name"
+	"$t"
+	echo "@@MHV-TAP-END $name rc=$?"
+done
+rmmod mhv
