@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory slots: validation of MHV_SET_MEMORY_REGION, create, modify (as
+ * delete + add) and delete. Nothing is pinned or mapped here: faults do it.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "mmu/mmu_priv.h"
+
+int mhv_region_check(const struct mhv_memory_region *r)
+{
+	const u64 align = MHV_EPT_SIZE_4K - 1;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(r->reserved); i++)
+		if (r->reserved[i])
+			return -EINVAL;
+	if (r->flags & ~MHV_MEM_READONLY)
+		return -EINVAL;
+	if (r->slot >= MHV_MMU_MAX_SLOTS)
+		return -EINVAL;
+	/* Deleting looks at the slot id only. */
+	if (!r->size)
+		return 0;
+	if ((r->guest_phys_addr | r->size | r->userspace_addr) & align)
+		return -EINVAL;
+	if (r->guest_phys_addr >= MHV_GPA_LIMIT ||
+	    r->size > MHV_GPA_LIMIT - r->guest_phys_addr)
+		return -EINVAL;
+	if (r->userspace_addr != (unsigned long)r->userspace_addr ||
+	    r->size != (unsigned long)r->size ||
+	    !access_ok(u64_to_user_ptr(r->userspace_addr), r->size))
+		return -EFAULT;
+	return 0;
+}
+
+struct mhv_slot *mhv_slot_find(struct mhv_mmu_private *priv, u64 gpa)
+{
+	struct mhv_slot *slot;
+	unsigned int i;
+
+	for (i = 0; i < MHV_MMU_MAX_SLOTS; i++) {
+		slot = priv->slots[i];
+		if (slot && gpa >= slot->gpa &&
+		    gpa - slot->gpa < slot->npages << PAGE_SHIFT)
+			return slot;
+	}
+	return NULL;
+}
+
+void mhv_slot_free(struct mhv_mmu *mmu, struct mhv_slot *slot)
+{
+	struct mhv_mmu_private *priv = mmu->priv;
+	struct page *page;
+	unsigned long idx;
+	unsigned int nr;
+
+	xa_for_each(&slot->pins, idx, page) {
+		nr = xa_get_mark(&slot->pins, idx, MHV_PIN_2M) ? MHV_EPT_PAGES_2M : 1;
+		priv->pin_ops->unpin(mmu, page, nr, mhv_slot_writable(slot));
+		priv->pinned -= nr;
+	}
+	xa_destroy(&slot->pins);
+	priv->slots[slot->id] = NULL;
+	kfree(slot);
+}
+
+/* Unmap, flush, and only then unpin: no CPU may translate to a freed page. */
+static int slot_delete(struct mhv_mmu *mmu, struct mhv_slot *slot)
+{
+	struct mhv_mmu_private *priv = mmu->priv;
+	int ret;
+
+	if (!xa_empty(&slot->pins)) {
+		/*
+		 * Large leaves never cross a slot's edge, so this needs no split
+		 * and cannot run out of pool. If it did, the slot stays whole
+		 * and consistent (its pins are kept; faults map them again).
+		 */
+		ret = mhv_ept_unmap(&priv->ept, slot->gpa, slot->npages << PAGE_SHIFT);
+		mmu->ops->flush_tlbs(mmu);
+		if (ret)
+			return ret;
+	}
+	mhv_slot_free(mmu, slot);
+	return 0;
+}
+
+static bool slot_overlaps(const struct mhv_slot *slot, u64 gpa, u64 size)
+{
+	return gpa < slot->gpa + (slot->npages << PAGE_SHIFT) &&
+	       slot->gpa < gpa + size;
+}
+
+static bool slot_same(const struct mhv_slot *slot, const struct mhv_memory_region *r)
+{
+	return slot->gpa == r->guest_phys_addr &&
+	       slot->npages == r->size >> PAGE_SHIFT &&
+	       slot->uaddr == r->userspace_addr && slot->flags == r->flags;
+}
+
+/* Deleting an empty slot is -EINVAL, as in KVM. */
+int mhv_mmu_set_region(struct mhv_mmu *mmu, const struct mhv_memory_region *r)
+{
+	struct mhv_mmu_private *priv = mmu->priv;
+	struct mhv_slot *old, *slot;
+	unsigned int i;
+	int ret;
+
+	ret = mhv_region_check(r);
+	if (ret)
+		return ret;
+
+	mutex_lock(&priv->lock);
+	old = priv->slots[r->slot];
+	if (!r->size) {
+		ret = old ? slot_delete(mmu, old) : -EINVAL;
+		goto out;
+	}
+	if (old && slot_same(old, r))
+		goto out;
+	for (i = 0; i < MHV_MMU_MAX_SLOTS; i++) {
+		if (i != r->slot && priv->slots[i] &&
+		    slot_overlaps(priv->slots[i], r->guest_phys_addr, r->size)) {
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+
+	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	if (!slot) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	slot->id = r->slot;
+	slot->flags = r->flags;
+	slot->gpa = r->guest_phys_addr;
+	slot->npages = r->size >> PAGE_SHIFT;
+	slot->uaddr = r->userspace_addr;
+	xa_init_flags(&slot->pins, XA_FLAGS_ACCOUNT);
+
+	/* A changed slot is deleted and added: its pages are refaulted lazily. */
+	if (old) {
+		ret = slot_delete(mmu, old);
+		if (ret) {
+			kfree(slot);
+			goto out;
+		}
+	}
+	priv->slots[r->slot] = slot;
+out:
+	mutex_unlock(&priv->lock);
+	return ret;
+}
