@@ -8,6 +8,8 @@
 #include <linux/uaccess.h>
 
 #include "core/chardev.h"
+#include "core/vm.h"
+#include "pmem/pmem.h"
 #include "vmx/caps.h"
 
 static long mhv_get_vmx_caps(void __user *argp)
@@ -28,6 +30,18 @@ static long mhv_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		return arg ? -EINVAL : MHV_API_VERSION;
 	case MHV_GET_VMX_CAPS:
 		return mhv_get_vmx_caps(argp);
+	case MHV_CREATE_VM:
+		return mhv_vm_create_fd(argp);
+	case MHV_GET_VCPU_MMAP_SIZE:
+		return arg ? -EINVAL : PAGE_SIZE;
+	case MHV_PMEM_FORMAT:
+		return mhv_pmem_format(argp);
+	case MHV_PMEM_CREATE:
+		return mhv_pmem_create(argp);
+	case MHV_PMEM_REMOVE:
+		return mhv_pmem_remove(argp);
+	case MHV_PMEM_LIST:
+		return mhv_pmem_list(argp);
 	}
 	return -ENOTTY;
 }

@@ -11,23 +11,47 @@
 
 #include "core/chardev.h"
 #include "vmx/caps.h"
+#include "vmx/emergency.h"
+#include "vmx/msr.h"
+#include "vmx/vmxon.h"
 
 static int __init mhv_init(void)
 {
 	int ret;
 
 	mhv_vmx_caps_probe();
+	ret = mhv_msr_bitmap_init();
+	if (ret)
+		return ret;
+	ret = mhv_vmx_module_init();
+	if (ret)
+		goto free_bitmap;
+	ret = mhv_emergency_module_init();
+	if (ret)
+		goto vmx_exit;
 	ret = mhv_chardev_register();
 	if (ret) {
 		pr_err("cannot register /dev/mhv: %d\n", ret);
-		return ret;
+		goto emergency_exit;
 	}
 	return 0;
+
+emergency_exit:
+	mhv_emergency_module_exit();
+vmx_exit:
+	mhv_vmx_module_exit();
+free_bitmap:
+	mhv_msr_bitmap_exit();
+	return ret;
 }
 
+/* Every VM holds a module reference through its files: none is left here. */
 static void __exit mhv_exit(void)
 {
 	mhv_chardev_unregister();
+	mhv_emergency_module_exit();
+	mhv_vmx_module_exit();
+	mhv_msr_bitmap_exit();
 }
 
 module_init(mhv_init);

@@ -87,6 +87,8 @@ struct mhv_vm_config {
 
 /* MHV_SET_MEMORY_REGION: guest-physical range backed by the caller's memory. */
 #define MHV_MEM_READONLY	_BITUL(0)	/* guest writes become MMIO exits */
+#define MHV_MEM_LOG_DIRTY	_BITUL(1)	/* track guest writes: MHV_GET_DIRTY_LOG */
+#define MHV_MEM_PREFAULT	_BITUL(2)	/* map it all now instead of on first touch */
 
 struct mhv_memory_region {
 	__u32 slot;
@@ -179,6 +181,108 @@ struct mhv_event {
 };
 
 /* Why MHV_RUN returned (mhv_run.exit_reason). */
+/* MHV_GET_VM_STATS: the VM's memory, as Xen's tot_pages/max_pages and HAP pool. */
+struct mhv_vm_stats {
+	__u64 pages_mapped;	/* 4 KiB guest pages mapped from RAM regions */
+	__u64 pages_2m;		/* of which mapped through 2 MiB EPT leaves */
+	__u64 pages_pinned;	/* RAM pages pinned for the guest */
+	__u64 max_pages;	/* the cap (0: none) */
+	__u64 pool_total;	/* EPT table pool, pages */
+	__u64 pool_used;
+	__u64 ept_faults;	/* EPT violations that mapped memory */
+	__u64 mmio_faults;	/* EPT violations that became MMIO exits */
+	__u64 splits;		/* 2 MiB leaves split into 4 KiB ones */
+	__u64 pmem_pages_mapped;	/* 4 KiB pages mapped from pmem regions */
+	__u64 balloon_pages;	/* pages the guest gave back */
+	__u64 reserved[9];
+};
+
+/* MHV_SET_EPT_POOL: resize the VM's EPT table pool (Xen's set_allocation). */
+struct mhv_ept_pool {
+	__u64 pages;
+	__u64 reserved[3];
+};
+
+/* MHV_GET_DIRTY_LOG: get and clear the slot's dirty bitmap (one bit per 4 KiB page). */
+struct mhv_dirty_log {
+	__u32 slot;
+	__u32 pad;
+	__u64 bitmap;		/* user pointer, (size / 4096 + 63) / 64 __u64 words */
+	__u64 reserved[2];
+};
+
+/* MHV_GET_VCPU_STATS: exits counted by VMX basic exit reason. */
+#define MHV_NR_EXIT_REASONS	80
+
+struct mhv_vcpu_stats {
+	__u64 exits;			/* all VM exits */
+	__u64 user_exits;		/* MHV_RUN returns */
+	__u64 by_reason[MHV_NR_EXIT_REASONS];
+	__u64 reserved[6];
+};
+
+/*
+ * pmem: named regions of an NVDIMM namespace (an fsdax /dev/pmemN or a
+ * devdax /dev/daxN.M, given by fd), recorded in a table inside the namespace.
+ */
+#define MHV_PMEM_NAME_LEN	32	/* NUL-terminated, [A-Za-z0-9._-] */
+
+#define MHV_PMEM_SHARED		_BITUL(0)	/* several VMs may attach it at once */
+#define MHV_PMEM_READONLY	_BITUL(1)	/* the guest may only read */
+
+/* MHV_PMEM_FORMAT: write an empty region table (destroys the old one). */
+struct mhv_pmem_format {
+	__s32 fd;
+	__u32 flags;		/* none yet: 0 */
+	__u64 reserved[3];
+};
+
+/* MHV_PMEM_CREATE / MHV_PMEM_REMOVE: a named region of a namespace. */
+struct mhv_pmem_region {
+	__s32 fd;
+	__u32 flags;		/* MHV_PMEM_SHARED: may be attached by several VMs */
+	char name[MHV_PMEM_NAME_LEN];
+	__u64 size;		/* create: 2 MiB multiple */
+	__u64 offset;		/* in: 0 or where (2 MiB aligned); out: where it lies */
+	__u64 reserved[2];
+};
+
+/* MHV_PMEM_LIST: the table of a namespace. */
+struct mhv_pmem_list {
+	__s32 fd;
+	__u32 count;		/* in: entries room; out: regions (-E2BIG if above room) */
+	__u64 entries;		/* user pointer to struct mhv_pmem_region[count] */
+	__u64 namespace_size;	/* out */
+	__u64 free_bytes;	/* out */
+	__u64 reserved[2];
+};
+
+/* MHV_ATTACH_PMEM (VM fd): map a named region at a guest-physical address. */
+struct mhv_pmem_attach {
+	__s32 fd;
+	__u32 flags;		/* MHV_PMEM_SHARED (region made shared), MHV_PMEM_READONLY */
+	char name[MHV_PMEM_NAME_LEN];
+	__u64 guest_phys_addr;	/* 2 MiB aligned */
+	__u64 size;		/* out: the region's size */
+	__u64 reserved[2];
+};
+
+/* MHV_GET_PMEM_MAP (VM fd): what a loader marks E820 type 12 (persistent). */
+struct mhv_pmem_map_entry {
+	__u64 guest_phys_addr;
+	__u64 size;
+	char name[MHV_PMEM_NAME_LEN];
+	__u32 flags;
+	__u32 pad;
+};
+
+struct mhv_pmem_map {
+	__u32 count;		/* in: entries room; out: attached (-E2BIG if above room) */
+	__u32 pad;
+	__u64 entries;		/* user pointer to struct mhv_pmem_map_entry[count] */
+	__u64 reserved[2];
+};
+
 enum mhv_exit_reason {
 	MHV_EXIT_NONE		= 0,
 	MHV_EXIT_HLT		= 1,
@@ -189,6 +293,7 @@ enum mhv_exit_reason {
 	MHV_EXIT_FAIL_ENTRY	= 6,	/* VM entry failed: see fail_entry */
 	MHV_EXIT_INTR		= 7,	/* a signal or immediate_exit */
 	MHV_EXIT_INTERNAL_ERROR	= 8,	/* an exit mhv cannot handle: see internal */
+	MHV_EXIT_PMEM_LOST	= 9,	/* a pmem namespace behind the VM went away */
 };
 
 #define MHV_EXIT_IO_IN		0
@@ -248,10 +353,17 @@ struct mhv_run {
 #define MHV_INTERNAL_EMULATION		2	/* an MMIO instruction mhv cannot decode */
 #define MHV_INTERNAL_EPT_MISCONFIG	3
 
-/* Hypercalls mhv handles in the kernel (guest RAX; result in RAX). */
+/*
+ * Hypercalls: VMCALL with the number in RAX and arguments in RBX, RCX, RDX,
+ * RSI, RDI; the result comes back in RAX. mhv handles these in the kernel;
+ * any other number exits to user space (MHV_EXIT_HYPERCALL). From guest
+ * CPL > 0 every hypercall fails with -EPERM in RAX.
+ */
 #define MHV_HC_NOP		0	/* returns 0: the cheapest round trip */
 #define MHV_HC_VM_INFO		1	/* RAX = API version, RBX = VPID */
-#define MHV_HC_USER_BASE	0x10000	/* and above: always passed to user space */
+/* Ballooning (Xen's memory_op): RBX = guest-physical address, RCX = 4 KiB pages. */
+#define MHV_HC_DECREASE_RESERVATION	2	/* give pages back: RAX = pages released */
+#define MHV_HC_POPULATE_PHYSMAP		3	/* take them again: RAX = pages populated */
 
 #define MHVIO			0xB8
 
@@ -260,10 +372,19 @@ struct mhv_run {
 #define MHV_GET_VMX_CAPS	_IOR(MHVIO, 0x01, struct mhv_vmx_caps)
 #define MHV_CREATE_VM		_IOW(MHVIO, 0x02, struct mhv_vm_config)	/* returns a VM fd */
 #define MHV_GET_VCPU_MMAP_SIZE	_IO(MHVIO, 0x03)
+#define MHV_PMEM_FORMAT		_IOW(MHVIO, 0x04, struct mhv_pmem_format)
+#define MHV_PMEM_CREATE		_IOWR(MHVIO, 0x05, struct mhv_pmem_region)
+#define MHV_PMEM_REMOVE		_IOW(MHVIO, 0x06, struct mhv_pmem_region)
+#define MHV_PMEM_LIST		_IOWR(MHVIO, 0x07, struct mhv_pmem_list)
 
 /* VM fd */
 #define MHV_SET_MEMORY_REGION	_IOW(MHVIO, 0x10, struct mhv_memory_region)
 #define MHV_CREATE_VCPU		_IO(MHVIO, 0x11)	/* arg: vCPU id; returns a vCPU fd */
+#define MHV_GET_VM_STATS	_IOR(MHVIO, 0x12, struct mhv_vm_stats)
+#define MHV_SET_EPT_POOL	_IOW(MHVIO, 0x13, struct mhv_ept_pool)
+#define MHV_GET_DIRTY_LOG	_IOW(MHVIO, 0x14, struct mhv_dirty_log)
+#define MHV_ATTACH_PMEM		_IOWR(MHVIO, 0x15, struct mhv_pmem_attach)
+#define MHV_GET_PMEM_MAP	_IOWR(MHVIO, 0x16, struct mhv_pmem_map)
 
 /* vCPU fd */
 #define MHV_RUN			_IO(MHVIO, 0x80)
@@ -275,5 +396,6 @@ struct mhv_run {
 #define MHV_SET_MSRS		_IOW(MHVIO, 0x86, struct mhv_msrs)
 #define MHV_SET_CPUID		_IOW(MHVIO, 0x87, struct mhv_cpuid)
 #define MHV_INJECT		_IOW(MHVIO, 0x88, struct mhv_event)
+#define MHV_GET_VCPU_STATS	_IOR(MHVIO, 0x89, struct mhv_vcpu_stats)
 
 #endif /* _UAPI_MHV_H */
