@@ -286,6 +286,42 @@ int mhv_ept_protect(struct mhv_ept *ept, u64 gpa, u64 size, u64 perm)
 	return ept_update_range(ept, ept->root, EPT_LEVELS, gpa, gpa + size, perm);
 }
 
+/* Split every 2M leaf under @table that intersects [start, end). */
+static int ept_split_walk(struct mhv_ept *ept, u64 *table, int level, u64 start, u64 end)
+{
+	u64 span = ept_span(level);
+	u64 addr, next, e;
+	u64 *slot;
+	int ret;
+
+	for (addr = start; addr < end; addr = next) {
+		next = min((addr & ~(span - 1)) + span, end);
+		slot = &table[ept_index(addr, level)];
+		e = READ_ONCE(*slot);
+		if (!ept_present(e) || level == 1)
+			continue;
+		if (ept_is_leaf(e, level)) {
+			ret = ept_split_entry(ept, slot);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (level > 2) {
+			ret = ept_split_walk(ept, ept_child(e), level - 1, addr, next);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+int mhv_ept_split_range(struct mhv_ept *ept, u64 gpa, u64 size)
+{
+	if (!ept_range_valid(gpa, size))
+		return -EINVAL;
+	return ept_split_walk(ept, ept->root, EPT_LEVELS, gpa, gpa + size);
+}
+
 int mhv_ept_split(struct mhv_ept *ept, u64 gpa)
 {
 	int err = 0;

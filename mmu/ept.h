@@ -77,6 +77,12 @@ int mhv_ept_protect(struct mhv_ept *ept, u64 gpa, u64 size, u64 perm);
 /* Replace the 2M leaf covering gpa by 512 4K leaves: -ENOENT if none. */
 int mhv_ept_split(struct mhv_ept *ept, u64 gpa);
 
+/*
+ * Split every 2M leaf intersecting [gpa, gpa + size) (4K aligned): the
+ * translation stays; -ENOMEM if the pool runs out (leaves split so far stay).
+ */
+int mhv_ept_split_range(struct mhv_ept *ept, u64 gpa, u64 size);
+
 /* The leaf translating gpa: false if not mapped. */
 bool mhv_ept_walk(const struct mhv_ept *ept, u64 gpa, struct mhv_ept_leaf *leaf);
 

@@ -2,7 +2,8 @@
 /*
  * EPT violations: lazy population of slots. A fault pins the backing page
  * (or its whole 2M frame when that can be one large leaf), records the pin
- * in the slot and maps it.
+ * in the slot and maps it. In a log-dirty slot pages are mapped at 4K and
+ * without W until written: the write fault sets the page's dirty bit.
  */
 #include <linux/highmem.h>
 #include <linux/io.h>
@@ -15,20 +16,17 @@
 /* Exit qualification of an EPT violation (SDM 28.2.1, table 28-7). */
 #define EPT_QUAL_WRITE		BIT_ULL(1)
 
-static u64 slot_perm(const struct mhv_slot *slot)
+u64 mhv_slot_perm(const struct mhv_slot *slot, bool write)
 {
 	/* Read-only slots lack W, so guest writes exit and become MMIO. */
-	return mhv_slot_writable(slot) ? MHV_EPT_RWX : MHV_EPT_R | MHV_EPT_X;
+	if (!mhv_slot_writable(slot) || (mhv_slot_logged(slot) && !write))
+		return MHV_EPT_R | MHV_EPT_X;
+	return MHV_EPT_RWX;
 }
 
 static unsigned long slot_uaddr(const struct mhv_slot *slot, u64 gpa)
 {
 	return slot->uaddr + (gpa - slot->gpa);
-}
-
-static bool pinned_over_quota(struct mhv_mmu_private *priv, u64 nr)
-{
-	return priv->max_pages && priv->pinned + nr > priv->max_pages;
 }
 
 /*
@@ -63,18 +61,23 @@ static bool frame_wants_2m(struct mhv_mmu_private *priv, struct mhv_slot *slot, 
 	u64 frame = ALIGN_DOWN(gpa, MHV_EPT_SIZE_2M);
 	unsigned long fidx, last;
 
-	if (!priv->ept.large_pages || frame < slot->gpa ||
+	/* Log-dirty tracks 4K pages; a large leaf could not be write-protected per page. */
+	if (!priv->ept.large_pages || mhv_slot_logged(slot) || frame < slot->gpa ||
 	    frame + MHV_EPT_SIZE_2M > slot->gpa + (slot->npages << PAGE_SHIFT))
 		return false;
 	/* The host side can only be aligned if the user address is. */
 	if (!IS_ALIGNED(slot_uaddr(slot, frame), MHV_EPT_SIZE_2M))
 		return false;
-	if (pinned_over_quota(priv, MHV_EPT_PAGES_2M) ||
+	if (mhv_over_quota(priv, MHV_EPT_PAGES_2M) ||
 	    !mhv_ept_2m_frame_empty(&priv->ept, frame))
 		return false;
 	fidx = (frame - slot->gpa) >> PAGE_SHIFT;
 	last = fidx + MHV_EPT_PAGES_2M - 1;
-	return !xa_find(&slot->pins, &fidx, last, XA_PRESENT);
+	if (xa_find(&slot->pins, &fidx, last, XA_PRESENT))
+		return false;
+	/* A page the guest gave back must stay unmapped. */
+	fidx = (frame - slot->gpa) >> PAGE_SHIFT;
+	return !slot->nr_ballooned || !xa_find(&slot->balloon, &fidx, last, XA_PRESENT);
 }
 
 static bool pages_form_2m(struct page **pages)
@@ -90,9 +93,8 @@ static bool pages_form_2m(struct page **pages)
 	return true;
 }
 
-/* Record a fresh pin of @nr pages at @gpa and map it; on error, unpin. */
-static int record_and_map(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa,
-			  struct page *page, unsigned int nr)
+int mhv_map_new_pin(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa,
+		    struct page *page, unsigned int nr, u64 perm)
 {
 	struct mhv_mmu_private *priv = mmu->priv;
 	unsigned long idx = (gpa - slot->gpa) >> PAGE_SHIFT;
@@ -104,12 +106,13 @@ static int record_and_map(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa,
 		goto unpin;
 	if (nr > 1)
 		xa_set_mark(&slot->pins, idx, MHV_PIN_2M);
-	ret = mhv_ept_map(&priv->ept, gpa, page_to_phys(page), size, slot_perm(slot));
+	ret = mhv_ept_map(&priv->ept, gpa, page_to_phys(page), size, perm);
 	if (ret) {
 		xa_erase(&slot->pins, idx);
 		goto unpin;
 	}
 	priv->pinned += nr;
+	slot->nr_pinned += nr;
 	return MHV_FAULT_MAPPED;
 unpin:
 	/* Never mapped, so the guest never wrote it through us. */
@@ -131,7 +134,8 @@ static int fault_in_2m(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa,
 			       mhv_slot_writable(slot), pages))
 		return 1;
 	if (pages_form_2m(pages))
-		return record_and_map(mmu, slot, frame, pages[0], MHV_EPT_PAGES_2M);
+		return mhv_map_new_pin(mmu, slot, frame, pages[0], MHV_EPT_PAGES_2M,
+				       mhv_slot_perm(slot, true));
 
 	/* Keep only the pin of the faulting page: it is the one we map. */
 	for (i = 0; i < MHV_EPT_PAGES_2M; i++)
@@ -141,19 +145,36 @@ static int fault_in_2m(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa,
 	return 1;
 }
 
-int mhv_fault_in(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa, bool write)
+/* A write to a mapped page without W: log it, then let it write. */
+static int fault_restore_write(struct mhv_mmu_private *priv, struct mhv_slot *slot,
+			       u64 gpa, const struct mhv_ept_leaf *leaf)
+{
+	u64 size = leaf->size;
+	int ret;
+
+	if (mhv_slot_logged(slot) && size != MHV_EPT_SIZE_4K) {
+		/* Only this page is written: only it may become writable. */
+		ret = mhv_ept_split(&priv->ept, gpa);
+		if (ret)
+			return ret;
+		size = MHV_EPT_SIZE_4K;
+	}
+	return mhv_ept_protect(&priv->ept, ALIGN_DOWN(gpa, size), size,
+			       mhv_slot_perm(slot, true));
+}
+
+static int fault_in(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa, bool write)
 {
 	struct mhv_mmu_private *priv = mmu->priv;
 	struct page *page = NULL, *head;
+	u64 perm = mhv_slot_perm(slot, write);
 	struct mhv_ept_leaf leaf;
 	int ret;
 
-	gpa = ALIGN_DOWN(gpa, MHV_EPT_SIZE_4K);
 	if (mhv_ept_walk(&priv->ept, gpa, &leaf)) {
 		/* Another vCPU won the race, or a cut permission is restored. */
 		if (write && !(leaf.entry & MHV_EPT_W)) {
-			ret = mhv_ept_protect(&priv->ept, ALIGN_DOWN(gpa, leaf.size),
-					      leaf.size, slot_perm(slot));
+			ret = fault_restore_write(priv, slot, gpa, &leaf);
 			if (ret)
 				return ret;
 		}
@@ -165,17 +186,17 @@ int mhv_fault_in(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa, bool write
 		/* Pinned earlier, unmapped since: map it again, no second pin. */
 		u64 frame = ALIGN_DOWN(gpa, MHV_EPT_SIZE_2M);
 
-		if (head && priv->ept.large_pages &&
+		if (head && priv->ept.large_pages && !mhv_slot_logged(slot) &&
 		    mhv_ept_2m_frame_empty(&priv->ept, frame))
 			ret = mhv_ept_map(&priv->ept, frame, page_to_phys(head),
-					  MHV_EPT_SIZE_2M, slot_perm(slot));
+					  MHV_EPT_SIZE_2M, perm);
 		else
 			ret = mhv_ept_map(&priv->ept, gpa, page_to_phys(page),
-					  MHV_EPT_SIZE_4K, slot_perm(slot));
+					  MHV_EPT_SIZE_4K, perm);
 		return ret ? ret : MHV_FAULT_MAPPED;
 	}
 
-	if (pinned_over_quota(priv, 1))
+	if (mhv_over_quota(priv, 1))
 		return -ENOSPC;
 	if (frame_wants_2m(priv, slot, gpa)) {
 		ret = fault_in_2m(mmu, slot, gpa, &page);
@@ -188,7 +209,19 @@ int mhv_fault_in(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa, bool write
 		if (ret)
 			return ret;
 	}
-	return record_and_map(mmu, slot, gpa, page, 1);
+	return mhv_map_new_pin(mmu, slot, gpa, page, 1, perm);
+}
+
+int mhv_fault_in(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa, bool write)
+{
+	int ret;
+
+	gpa = ALIGN_DOWN(gpa, MHV_EPT_SIZE_4K);
+	ret = fault_in(mmu, slot, gpa, write);
+	/* Marked under the lock that MHV_GET_DIRTY_LOG takes: never lost. */
+	if (ret == MHV_FAULT_MAPPED && write && mhv_slot_logged(slot))
+		mhv_dirty_mark(slot, gpa);
+	return ret;
 }
 
 int mhv_mmu_handle_fault(struct mhv_mmu *mmu, u64 gpa, u64 qual)
@@ -201,11 +234,14 @@ int mhv_mmu_handle_fault(struct mhv_mmu *mmu, u64 gpa, u64 qual)
 	mutex_lock(&priv->lock);
 	priv->faults++;
 	slot = mhv_slot_find(priv, gpa);
-	if (!slot || (write && !mhv_slot_writable(slot))) {
+	/* A page the guest ballooned out is not memory until it populates it again. */
+	if (!slot || (write && !mhv_slot_writable(slot)) || mhv_slot_ballooned(slot, gpa)) {
 		priv->mmio_faults++;
 		ret = MHV_FAULT_MMIO;
 	} else {
 		ret = mhv_fault_in(mmu, slot, gpa, write);
+		if (ret == MHV_FAULT_MAPPED)
+			priv->mapped_faults++;
 	}
 	mutex_unlock(&priv->lock);
 	return ret;
@@ -219,7 +255,7 @@ static int guest_page(struct mhv_mmu *mmu, u64 gpa, bool write, struct page **pa
 	struct mhv_ept_leaf leaf;
 	int ret;
 
-	if (!slot || (write && !mhv_slot_writable(slot)))
+	if (!slot || (write && !mhv_slot_writable(slot)) || mhv_slot_ballooned(slot, gpa))
 		return -EFAULT;
 	ret = mhv_fault_in(mmu, slot, gpa, write);
 	if (ret < 0)

@@ -2,6 +2,7 @@
 /* KUnit only: fake pinning from kernel pages and a recording TLB flush. */
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/string.h>
 
 #include "mmu/kunit_fake.h"
 
@@ -57,6 +58,9 @@ static int fake_pin(struct mhv_mmu *mmu, unsigned long uaddr, unsigned int nr,
 	pages[0] = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!pages[0])
 		return -ENOMEM;
+	/* Stale data the owner left there: a repopulated page must not show it. */
+	if (vm->fill)
+		memset(page_address(pages[0]), 0xaa, PAGE_SIZE);
 	vm->pinned++;
 	return 0;
 }
@@ -69,8 +73,11 @@ static void fake_unpin(struct mhv_mmu *mmu, struct page *page, unsigned int nr,
 
 	if (!vm->first_unpin_seq)
 		vm->first_unpin_seq = ++vm->seq;
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
+		if (memchr_inv(page_address(nth_page(page, i)), 0, PAGE_SIZE))
+			vm->unpinned_nonzero++;
 		__free_page(nth_page(page, i));
+	}
 	vm->pinned -= nr;
 }
 

@@ -22,6 +22,8 @@ struct mhv_fake_vm {
 	bool live;		/* mmu initialised: the suite exit destroys it */
 	enum mhv_fake_2m mode;
 	int fail_pin;		/* an errno the next pins return */
+	bool fill;		/* 4K pins hand out pages full of 0xaa, not zeros */
+	unsigned int unpinned_nonzero;	/* unpinned pages that were not all zero */
 	long pinned;		/* pages pinned now */
 	unsigned int pins_2m;	/* 512-page pin attempts */
 	unsigned int flushes;

@@ -4,6 +4,8 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "mmu/mmu_priv.h"
 #include "vmx/caps.h"
@@ -65,7 +67,11 @@ int mhv_mmu_init(struct mhv_mmu *mmu, const struct mhv_mmu_ops *ops,
 		.pin_ops = &mhv_user_pin_ops,
 	};
 
-	return mhv_mmu_init_params(mmu, ops, &params);
+	int ret = mhv_mmu_init_params(mmu, ops, &params);
+
+	if (!ret)
+		mhv_mmu_debugfs_add(mmu);
+	return ret;
 }
 
 void mhv_mmu_destroy(struct mhv_mmu *mmu)
@@ -75,6 +81,8 @@ void mhv_mmu_destroy(struct mhv_mmu *mmu)
 
 	if (!priv)
 		return;
+	/* First: its reader takes the lock this function is about to destroy. */
+	mhv_mmu_debugfs_remove(mmu);
 	/*
 	 * No vCPU runs any more, but CPUs may still cache translations of this
 	 * EPTP: they must go before its pages and tables can be reused.
@@ -112,5 +120,46 @@ void mhv_mmu_get_stats(struct mhv_mmu *mmu, struct mhv_mmu_stats *out)
 	out->faults = priv->faults;
 	out->splits = priv->ept.splits;
 	out->mmio_faults = priv->mmio_faults;
+	out->mapped_faults = priv->mapped_faults;
+	out->balloon_pages = priv->ballooned;
+	out->max_pages = priv->max_pages;
 	mutex_unlock(&priv->lock);
+}
+
+long mhv_mmu_get_vm_stats(struct mhv_mmu *mmu, void __user *argp)
+{
+	struct mhv_vm_stats out = { };
+	struct mhv_mmu_stats st;
+
+	mhv_mmu_get_stats(mmu, &st);
+	out.pages_mapped = st.pages_mapped;
+	out.pages_2m = st.pages_2m * MHV_EPT_PAGES_2M;
+	out.pages_pinned = st.pages_pinned;
+	out.max_pages = st.max_pages;
+	out.pool_total = st.pool_total;
+	out.pool_used = st.pool_used;
+	out.ept_faults = st.mapped_faults;
+	out.mmio_faults = st.mmio_faults;
+	out.splits = st.splits;
+	/* pmem regions are not the mmu's: their owner adds them when it has them. */
+	out.pmem_pages_mapped = 0;
+	out.balloon_pages = st.balloon_pages;
+	return copy_to_user(argp, &out, sizeof(out)) ? -EFAULT : 0;
+}
+
+long mhv_mmu_set_ept_pool(struct mhv_mmu *mmu, void __user *argp)
+{
+	struct mhv_mmu_private *priv = mmu->priv;
+	struct mhv_ept_pool req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (memchr_inv(req.reserved, 0, sizeof(req.reserved)) || !req.pages ||
+	    req.pages > MHV_POOL_MAX_PAGES)
+		return -EINVAL;
+	mutex_lock(&priv->lock);
+	ret = mhv_pool_resize(&priv->pool, req.pages);
+	mutex_unlock(&priv->lock);
+	return ret;
 }

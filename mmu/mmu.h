@@ -10,6 +10,7 @@
 #define MHV_MMU_MMU_H
 
 #include <linux/types.h>
+#include <linux/compiler_types.h>
 #include <linux/mutex.h>
 
 #include "uapi/mhv.h"
@@ -42,7 +43,9 @@ struct mhv_mmu {
 /*
  * Set up an empty EPT; pool_pages 0 picks a default (512), max_pages 0 means
  * no cap. -EINVAL if pool_pages is above 65536, -ENOMEM. Call it in the
- * owner's process: its mm is the one slots are pinned from.
+ * owner's process: its mm is the one slots are pinned from. It also adds
+ * the VM's debugfs view, /sys/kernel/debug/mhv/<tgid>-<n>/stats, which
+ * mhv_mmu_destroy() removes.
  */
 int mhv_mmu_init(struct mhv_mmu *mmu, const struct mhv_mmu_ops *ops,
 		 u64 max_pages, u64 pool_pages);
@@ -57,8 +60,10 @@ void mhv_mmu_destroy(struct mhv_mmu *mmu);
  * MHV_SET_MEMORY_REGION, validated here: -EINVAL (flags, reserved, slot id
  * >= 32, alignment, beyond 2^46 guest-physical, deleting an empty slot),
  * -EEXIST (overlaps another slot), -EFAULT (user range not accessible),
- * -ENOMEM. size 0 deletes; a changed slot is deleted and added again.
- * Nothing is pinned or mapped here: faults do it.
+ * -ENOMEM, -ENOSPC (MHV_MEM_PREFAULT past max_pages: nothing changed).
+ * size 0 deletes; a change of MHV_MEM_LOG_DIRTY / MHV_MEM_PREFAULT alone
+ * is made in place, any other change deletes and adds the slot again.
+ * Only MHV_MEM_PREFAULT pins and maps here; otherwise faults do it.
  */
 int mhv_mmu_set_region(struct mhv_mmu *mmu, const struct mhv_memory_region *region);
 
@@ -81,6 +86,17 @@ int mhv_mmu_handle_fault(struct mhv_mmu *mmu, u64 gpa, u64 qual);
 int mhv_mmu_read_guest(struct mhv_mmu *mmu, u64 gpa, void *buf, size_t len);
 int mhv_mmu_write_guest(struct mhv_mmu *mmu, u64 gpa, const void *buf, size_t len);
 
+/*
+ * pmem/: map @npages host pages from @pfn at @gpa (2 MiB leaves where both
+ * are aligned), outside any slot; nothing is pinned or touched; *pages_2m:
+ * how many of them went into 2 MiB leaves. -EINVAL, -EEXIST (a slot or a
+ * mapping is there), -ENOMEM (pool). Unmapping removes exactly such a range
+ * and flushes the VM's TLBs before it returns.
+ */
+int mhv_mmu_map_pfns(struct mhv_mmu *mmu, u64 gpa, u64 pfn, u64 npages, bool writable,
+		     u64 *pages_2m);
+void mhv_mmu_unmap_pfns(struct mhv_mmu *mmu, u64 gpa, u64 npages);
+
 /* What one VM's mmu holds and did, for MHV's statistics. */
 struct mhv_mmu_stats {
 	u64 pages_mapped;	/* 4 KiB units mapped in the EPT */
@@ -91,8 +107,31 @@ struct mhv_mmu_stats {
 	u64 faults;		/* EPT violations handled */
 	u64 splits;		/* 2 MiB leaves split into 4 KiB ones */
 	u64 mmio_faults;	/* violations answered MHV_FAULT_MMIO */
+	u64 mapped_faults;	/* violations that mapped memory */
+	u64 balloon_pages;	/* pages the guest gave back */
+	u64 max_pages;
 };
 
 void mhv_mmu_get_stats(struct mhv_mmu *mmu, struct mhv_mmu_stats *out);
+
+/*
+ * VM ioctls, argp the user's struct. MHV_GET_VM_STATS: 0 or -EFAULT.
+ * MHV_SET_EPT_POOL: -EINVAL (reserved, 0 pages, above 65536), -EBUSY
+ * (fewer pages than the tables in use), -ENOMEM. MHV_GET_DIRTY_LOG: -EINVAL
+ * (pad/reserved, slot id >= 32, slot without MHV_MEM_LOG_DIRTY), -ENOENT (no
+ * such slot), -EFAULT (bitmap pointer; the bitmap is then not cleared).
+ */
+long mhv_mmu_get_vm_stats(struct mhv_mmu *mmu, void __user *argp);
+long mhv_mmu_set_ept_pool(struct mhv_mmu *mmu, void __user *argp);
+long mhv_mmu_get_dirty_log(struct mhv_mmu *mmu, void __user *argp);
+
+/*
+ * Balloon hypercalls, process context (they sleep): [gpa, gpa + nr pages)
+ * inside one writable slot, else -EINVAL. Release returns the pages newly
+ * given back; populate the ballooned pages backed again (zeroed), or
+ * -ENOSPC if that would pass max_pages (nothing done), or an errno.
+ */
+long mhv_mmu_balloon_release(struct mhv_mmu *mmu, u64 gpa, u64 nr);
+long mhv_mmu_balloon_populate(struct mhv_mmu *mmu, u64 gpa, u64 nr);
 
 #endif

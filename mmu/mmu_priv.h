@@ -22,6 +22,7 @@
 #include "mmu/ept.h"
 #include "mmu/pool.h"
 
+struct dentry;
 struct mm_struct;
 struct page;
 
@@ -45,6 +46,10 @@ struct mhv_pin_ops {
 
 extern const struct mhv_pin_ops mhv_user_pin_ops;
 
+/* Slot flags that can change in place, without dropping the slot's pins. */
+#define MHV_MEM_INPLACE_FLAGS	(MHV_MEM_LOG_DIRTY | MHV_MEM_PREFAULT)
+#define MHV_MEM_VALID_FLAGS	(MHV_MEM_READONLY | MHV_MEM_INPLACE_FLAGS)
+
 struct mhv_slot {
 	u32 id;
 	u32 flags;		/* MHV_MEM_* */
@@ -53,6 +58,11 @@ struct mhv_slot {
 	u64 uaddr;
 	/* Page index in the slot -> pinned struct page (see MHV_PIN_2M). */
 	struct xarray pins;
+	u64 nr_pinned;		/* 4K pages recorded in pins */
+	/* Page index -> a value entry: the guest gave the page back (balloon). */
+	struct xarray balloon;
+	u64 nr_ballooned;
+	unsigned long *dirty;	/* MHV_MEM_LOG_DIRTY: one bit per page */
 };
 
 struct mhv_mmu_params {
@@ -72,8 +82,11 @@ struct mhv_mmu_private {
 	struct page **scratch;	/* MHV_EPT_PAGES_2M entries for 2M pins */
 	u64 max_pages;
 	u64 pinned;		/* 4K pages pinned for the guest */
+	u64 ballooned;		/* pages the guest gave back, all slots */
 	u64 faults;
+	u64 mapped_faults;	/* violations that mapped memory */
 	u64 mmio_faults;
+	struct dentry *debugfs;	/* mhv/<tgid>-<n>/, or NULL */
 };
 
 int mhv_mmu_init_params(struct mhv_mmu *mmu, const struct mhv_mmu_ops *ops,
@@ -85,12 +98,58 @@ struct mhv_slot *mhv_slot_find(struct mhv_mmu_private *priv, u64 gpa);
 /* Unpin and free a slot the EPT no longer maps (after the flush). */
 void mhv_slot_free(struct mhv_mmu *mmu, struct mhv_slot *slot);
 
+/* Unmap the slot, flush, unpin and free it. */
+int mhv_slot_delete(struct mhv_mmu *mmu, struct mhv_slot *slot);
+
 static inline bool mhv_slot_writable(const struct mhv_slot *slot)
 {
 	return !(slot->flags & MHV_MEM_READONLY);
 }
 
+static inline bool mhv_slot_logged(const struct mhv_slot *slot)
+{
+	return slot->flags & MHV_MEM_LOG_DIRTY;
+}
+
+static inline unsigned long mhv_slot_index(const struct mhv_slot *slot, u64 gpa)
+{
+	return (gpa - slot->gpa) >> PAGE_SHIFT;
+}
+
+static inline bool mhv_slot_ballooned(struct mhv_slot *slot, u64 gpa)
+{
+	return slot->nr_ballooned && xa_load(&slot->balloon, mhv_slot_index(slot, gpa));
+}
+
+static inline bool mhv_over_quota(const struct mhv_mmu_private *priv, u64 nr)
+{
+	return priv->max_pages && priv->pinned + nr > priv->max_pages;
+}
+
 /* fault.c: make gpa (inside @slot) mapped; MHV_FAULT_MAPPED or an errno. */
 int mhv_fault_in(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa, bool write);
+/* Record a fresh pin of @nr pages at @gpa and map it with @perm; unpins on error. */
+int mhv_map_new_pin(struct mhv_mmu *mmu, struct mhv_slot *slot, u64 gpa,
+		    struct page *page, unsigned int nr, u64 perm);
+/* The EPT permissions of a slot page for an access (log-dirty maps reads without W). */
+u64 mhv_slot_perm(const struct mhv_slot *slot, bool write);
+
+/* dirty.c */
+int mhv_dirty_enable(struct mhv_mmu *mmu, struct mhv_slot *slot);
+void mhv_dirty_disable(struct mhv_slot *slot);
+void mhv_dirty_mark(struct mhv_slot *slot, u64 gpa);
+/* Copies a slot's bitmap out: 0 or -EFAULT (user space, or a KUnit buffer). */
+typedef int (*mhv_dirty_copy_t)(u64 dst, const void *src, size_t len);
+/* MHV_GET_DIRTY_LOG once the struct is checked: get, clear, re-protect, flush. */
+int mhv_dirty_fetch(struct mhv_mmu *mmu, u32 id, u64 dst, mhv_dirty_copy_t copy);
+
+/* prefault.c: map every page of the slot now; -ENOSPC (checked first), errno. */
+int mhv_prefault_slot(struct mhv_mmu *mmu, struct mhv_slot *slot);
+/* Pages prefaulting the slot would pin. */
+u64 mhv_prefault_need(const struct mhv_slot *slot);
+
+/* debugfs.c */
+void mhv_mmu_debugfs_add(struct mhv_mmu *mmu);
+void mhv_mmu_debugfs_remove(struct mhv_mmu *mmu);
 
 #endif

@@ -28,6 +28,12 @@ void mhv_pool_destroy(struct mhv_pool *pool);
 /* A zeroed page, or NULL when the pool is exhausted. */
 struct page *mhv_pool_alloc(struct mhv_pool *pool);
 void mhv_pool_free(struct mhv_pool *pool, struct page *page);
+/*
+ * Xen's set_allocation: grow by allocating pages, shrink by freeing free
+ * ones. -EINVAL (0 or above MHV_POOL_MAX_PAGES), -EBUSY (fewer than are in
+ * use), -ENOMEM (growing; the pool is unchanged).
+ */
+int mhv_pool_resize(struct mhv_pool *pool, u32 nr_pages);
 
 static inline u32 mhv_pool_used(const struct mhv_pool *pool)
 {

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory slots: validation of MHV_SET_MEMORY_REGION, create, modify (as
- * delete + add) and delete. Nothing is pinned or mapped here: faults do it.
+ * Memory slots: validation of MHV_SET_MEMORY_REGION, create, modify and
+ * delete. A change of MHV_MEM_LOG_DIRTY or MHV_MEM_PREFAULT alone is done in
+ * place (the slot keeps its pins and its ballooned pages); any other change
+ * is delete + add. Nothing is pinned or mapped here unless MHV_MEM_PREFAULT
+ * asks for it: faults do it.
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -16,7 +19,7 @@ int mhv_region_check(const struct mhv_memory_region *r)
 	for (i = 0; i < ARRAY_SIZE(r->reserved); i++)
 		if (r->reserved[i])
 			return -EINVAL;
-	if (r->flags & ~MHV_MEM_READONLY)
+	if (r->flags & ~MHV_MEM_VALID_FLAGS)
 		return -EINVAL;
 	if (r->slot >= MHV_MMU_MAX_SLOTS)
 		return -EINVAL;
@@ -62,12 +65,17 @@ void mhv_slot_free(struct mhv_mmu *mmu, struct mhv_slot *slot)
 		priv->pinned -= nr;
 	}
 	xa_destroy(&slot->pins);
-	priv->slots[slot->id] = NULL;
+	/* Ballooned pages of a slot that goes are no longer the VM's at all. */
+	priv->ballooned -= slot->nr_ballooned;
+	xa_destroy(&slot->balloon);
+	mhv_dirty_disable(slot);
+	if (priv->slots[slot->id] == slot)
+		priv->slots[slot->id] = NULL;
 	kfree(slot);
 }
 
 /* Unmap, flush, and only then unpin: no CPU may translate to a freed page. */
-static int slot_delete(struct mhv_mmu *mmu, struct mhv_slot *slot)
+int mhv_slot_delete(struct mhv_mmu *mmu, struct mhv_slot *slot)
 {
 	struct mhv_mmu_private *priv = mmu->priv;
 	int ret;
@@ -93,11 +101,48 @@ static bool slot_overlaps(const struct mhv_slot *slot, u64 gpa, u64 size)
 	       slot->gpa < gpa + size;
 }
 
+/* Same memory, same read-only-ness: only in-place flags may differ. */
 static bool slot_same(const struct mhv_slot *slot, const struct mhv_memory_region *r)
 {
 	return slot->gpa == r->guest_phys_addr &&
 	       slot->npages == r->size >> PAGE_SHIFT &&
-	       slot->uaddr == r->userspace_addr && slot->flags == r->flags;
+	       slot->uaddr == r->userspace_addr &&
+	       !((slot->flags ^ r->flags) & ~MHV_MEM_INPLACE_FLAGS);
+}
+
+/* Log-dirty on or off, and a prefault, on a slot that keeps its pins. */
+static int slot_update_flags(struct mhv_mmu *mmu, struct mhv_slot *slot, u32 flags)
+{
+	struct mhv_mmu_private *priv = mmu->priv;
+	int ret;
+
+	if ((flags & MHV_MEM_PREFAULT) && mhv_over_quota(priv, mhv_prefault_need(slot)))
+		return -ENOSPC;
+	if ((flags & MHV_MEM_LOG_DIRTY) && !mhv_slot_logged(slot)) {
+		ret = mhv_dirty_enable(mmu, slot);
+		if (ret)
+			return ret;
+	} else if (!(flags & MHV_MEM_LOG_DIRTY) && mhv_slot_logged(slot)) {
+		/* Pages stay write-protected until written once more: harmless. */
+		mhv_dirty_disable(slot);
+	}
+	slot->flags = flags;
+	return flags & MHV_MEM_PREFAULT ? mhv_prefault_slot(mmu, slot) : 0;
+}
+
+static struct mhv_slot *slot_alloc(const struct mhv_memory_region *r)
+{
+	struct mhv_slot *slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+
+	if (!slot)
+		return NULL;
+	slot->id = r->slot;
+	slot->gpa = r->guest_phys_addr;
+	slot->npages = r->size >> PAGE_SHIFT;
+	slot->uaddr = r->userspace_addr;
+	xa_init_flags(&slot->pins, XA_FLAGS_ACCOUNT);
+	xa_init_flags(&slot->balloon, XA_FLAGS_ACCOUNT);
+	return slot;
 }
 
 /* Deleting an empty slot is -EINVAL, as in KVM. */
@@ -115,11 +160,13 @@ int mhv_mmu_set_region(struct mhv_mmu *mmu, const struct mhv_memory_region *r)
 	mutex_lock(&priv->lock);
 	old = priv->slots[r->slot];
 	if (!r->size) {
-		ret = old ? slot_delete(mmu, old) : -EINVAL;
+		ret = old ? mhv_slot_delete(mmu, old) : -EINVAL;
 		goto out;
 	}
-	if (old && slot_same(old, r))
+	if (old && slot_same(old, r)) {
+		ret = slot_update_flags(mmu, old, r->flags);
 		goto out;
+	}
 	for (i = 0; i < MHV_MMU_MAX_SLOTS; i++) {
 		if (i != r->slot && priv->slots[i] &&
 		    slot_overlaps(priv->slots[i], r->guest_phys_addr, r->size)) {
@@ -128,27 +175,41 @@ int mhv_mmu_set_region(struct mhv_mmu *mmu, const struct mhv_memory_region *r)
 		}
 	}
 
-	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	slot = slot_alloc(r);
 	if (!slot) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	slot->id = r->slot;
+	/* Refuse before the old slot goes: -ENOSPC changes nothing. */
+	if ((r->flags & MHV_MEM_PREFAULT) && priv->max_pages &&
+	    priv->pinned - (old ? old->nr_pinned : 0) + slot->npages > priv->max_pages) {
+		ret = -ENOSPC;
+		goto free_new;
+	}
+	if (r->flags & MHV_MEM_LOG_DIRTY) {
+		ret = mhv_dirty_enable(mmu, slot);
+		if (ret)
+			goto free_new;
+	}
 	slot->flags = r->flags;
-	slot->gpa = r->guest_phys_addr;
-	slot->npages = r->size >> PAGE_SHIFT;
-	slot->uaddr = r->userspace_addr;
-	xa_init_flags(&slot->pins, XA_FLAGS_ACCOUNT);
 
 	/* A changed slot is deleted and added: its pages are refaulted lazily. */
 	if (old) {
-		ret = slot_delete(mmu, old);
-		if (ret) {
-			kfree(slot);
-			goto out;
-		}
+		ret = mhv_slot_delete(mmu, old);
+		if (ret)
+			goto free_new;
 	}
 	priv->slots[r->slot] = slot;
+	if (r->flags & MHV_MEM_PREFAULT) {
+		ret = mhv_prefault_slot(mmu, slot);
+		/* All or nothing: a slot that could not be mapped whole goes again. */
+		if (ret)
+			mhv_slot_delete(mmu, slot);
+	}
+	goto out;
+
+free_new:
+	mhv_slot_free(mmu, slot);
 out:
 	mutex_unlock(&priv->lock);
 	return ret;

@@ -38,7 +38,7 @@ static void region_every_bad_field_has_its_errno(struct kunit *test)
 	r.reserved[1] = 1;
 	KUNIT_EXPECT_EQ(test, mhv_mmu_set_region(mmu, &r), -EINVAL);
 	r = region(0, 0, SZ2M);
-	r.flags = MHV_MEM_READONLY << 1;
+	r.flags = MHV_MEM_PREFAULT << 1;
 	KUNIT_EXPECT_EQ(test, mhv_mmu_set_region(mmu, &r), -EINVAL);
 	r = region(MHV_MMU_MAX_SLOTS, 0, SZ2M);
 	KUNIT_EXPECT_EQ(test, mhv_mmu_set_region(mmu, &r), -EINVAL);
