@@ -3,6 +3,7 @@
 #   make                   mhv.ko against KDIR, plus tools/ and selftests/
 #   make check             the whole test run (what CI runs)
 #   make demo              boots the emulated VT-x machine and shows mhv working
+#   make bench             mhv against Linux KVM in that machine: table, JSON, SVG
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MHV_CACHE ?= $(HOME)/.cache/mhv
 
@@ -28,7 +29,10 @@ check:
 demo:
 	tools/testing/demo.sh
 
+bench:
+	tools/testing/bench.sh
+
 install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
-.PHONY: all module tools selftests clean check demo install
+.PHONY: all module tools selftests clean check demo bench install

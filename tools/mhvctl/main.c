@@ -6,7 +6,9 @@
 #include "mhvctl.h"
 
 static const struct mhvctl_command commands[] = {
-	{ "info", "show the API version and the CPU's VMX capabilities", mhvctl_info },
+	{ "info", "show the API version, VT-x status and the VMX capabilities", mhvctl_info },
+	{ "run", "boot a guest image (Multiboot, 64-bit ELF or flat binary)", mhvctl_run },
+	{ "pmem", "list, format, create and remove pmem regions of a namespace", mhvctl_pmem },
 };
 
 static void print_help(FILE *out)
@@ -16,7 +18,7 @@ static void print_help(FILE *out)
 	fprintf(out, "usage: mhvctl COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
-	fprintf(out, "\n'mhvctl COMMAND --help' for a command's options.\n");
+	fprintf(out, "\n'mhvctl COMMAND --help' for a command's options; man mhvctl for more.\n");
 }
 
 int main(int argc, char **argv)
@@ -25,7 +27,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		print_help(stderr);
-		return 2;
+		return MHVCTL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		print_help(stdout);
