@@ -6,7 +6,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-fragment=$here/kernel.config
+fragment=${MHV_KERNEL_FRAGMENT:-$here/kernel.config}
 cache=${MHV_CACHE:-$HOME/.cache/mhv}
 src_tar=/usr/src/linux-source-6.1.tar.xz
 jobs=${MHV_JOBS:-$(nproc)}

@@ -43,7 +43,10 @@ mhv_build_user() {
 	make -s -C "$repo/selftests" KSFT_DIR="$ksft" &&
 	mkdir -p "$stage/tools" "$stage/selftests" &&
 	cp "$repo/tools/mhvctl/mhvctl" "$stage/tools/" &&
-	cp "$repo"/selftests/*_test "$stage/selftests/"
+	cp "$repo/tools/bench/mhv-bench" "$stage/tools/" &&
+	mkdir -p "$stage/tools/guests" &&
+	cp "$repo"/tools/guests/*.bin "$repo"/tools/guests/*.elf "$stage/tools/guests/" &&
+	(cd "$repo/selftests" && find . -name '*_test' -type f -perm -u+x -exec cp --parents {} "$stage/selftests/" \;)
 }
 
 mhv_debian_headers() {

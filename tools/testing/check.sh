@@ -32,6 +32,16 @@ stage() {
 
 deps() { "$here/install-deps.sh"; }
 
+# The console parser must still catch failures, splats, leaks and hangs.
+harness() {
+	local out rc
+	out=$("$here/harness-tests/run.sh")
+	rc=$?
+	echo "$out" | sed -n 's/^ok [0-9]* /PASS harness\//p; s/^not ok [0-9]* /FAIL harness\//p' >> "$results"
+	echo "$out" | grep -v '^ok ' | sed 's/^/   /'
+	return $rc
+}
+
 kernel() {
 	kbuild=$("$here/build-kernel.sh" 2>"$build/logs/kernel.log") ||
 		{ tail -n 30 "$build/logs/kernel.log"; return 1; }
@@ -92,16 +102,58 @@ userspace() { mhv_build_user "$kbuild/source/tools/testing/selftests" "$build/st
 
 initramfs() { "$here/mkinitramfs.sh" "$kbuild" "$build/stage" "$build/initramfs.cpio"; }
 
-# machine RUNNER SUITES TIMEOUT LOGNAME
+# machine RUNNER SUITES TIMEOUT NAME: boot one test machine and turn its
+# console into result lines ($build/logs/NAME.results).
 machine() {
-	local runner=$1 suites=$2 timeout=$3 log=$build/logs/$4.log
+	local runner=$1 suites=$2 timeout=$3 name=$4 start=$SECONDS
+	local log=$build/logs/$name.log out=$build/logs/$name.results
+
 	"$here/$runner" "$kbuild/arch/x86/boot/bzImage" "$build/initramfs.cpio" "$suites" "$log" "$timeout"
-	awk -v machine="$4" -f "$here/parse-console.awk" "$log" >> "$results"
-	grep -a '^@@MHV-BOOTED\|^@@MHV-DONE' "$log" | sed 's/^/   /'
-	! grep -q "^FAIL $4/" "$results"
+	awk -v machine="$name" -f "$here/parse-console.awk" "$log" > "$out"
+	echo "   $name ($suites): $((SECONDS - start))s, $(grep -a '^@@MHV-BOOTED\|^@@MHV-DONE' "$log" |
+		tr '\n' ' ')"
+}
+
+# The machines run side by side (one per core): QEMU for KUnit, and the VT-x
+# suites split over two Bochs boots. MHV_MACHINES narrows a developer's run
+# ("qemu", "bochs"), MHV_SUITES the VT-x suites.
+machines() {
+	local all name rest
+	local -a names=()
+
+	if [[ " $machines " == *" qemu "* ]]; then
+		machine run-qemu.sh kunit 300 qemu &
+		names+=(qemu)
+	fi
+	if [[ " $machines " == *" bochs "* ]]; then
+		# Every suite but the QEMU one and those with their own make target.
+		all=${MHV_SUITES:-$(cd "$here/suites" && ls *.sh | sed 's/\.sh$//' |
+			grep -vx 'kunit\|demo\|bench' | paste -sd,)}
+		rest=$(echo "$all" | tr ',' '\n' | grep -vx vmx | paste -sd,)
+		if [[ ",$all," == *,vmx,* ]]; then
+			machine run-bochs.sh vmx 2400 bochs &
+			names+=(bochs)
+		fi
+		if [ -n "$rest" ]; then
+			machine run-bochs.sh "$rest" 2400 bochs2 &
+			names+=(bochs2)
+		fi
+	fi
+	wait
+	for name in "${names[@]}"; do
+		cat "$build/logs/$name.results" >> "$results" 2>/dev/null ||
+			record FAIL "$name/no results"
+	done
+	for name in "${names[@]}"; do
+		if grep -q "^FAIL $name/" "$results"; then
+			grep "^FAIL $name/" "$results" | head -n 20 | sed 's/^/  /'
+			return 1
+		fi
+	done
 }
 
 stage deps deps || broken=1
+stage harness harness
 [ -z "$broken" ] && { stage kernel kernel || broken=1; }
 if [ -z "$broken" ]; then
 	stage modules modules
@@ -109,12 +161,8 @@ if [ -z "$broken" ]; then
 	stage userspace userspace || broken=1
 fi
 [ -z "$broken" ] && { stage initramfs initramfs || broken=1; }
-# MHV_MACHINES narrows a developer's run to one machine ("qemu" or "bochs").
 machines=${MHV_MACHINES:-qemu bochs}
-if [ -z "$broken" ]; then
-	case " $machines " in *" qemu "*) stage qemu-kunit machine run-qemu.sh kunit 300 qemu ;; esac
-	case " $machines " in *" bochs "*) stage bochs-vmx machine run-bochs.sh vmx 1500 bochs ;; esac
-fi
+[ -z "$broken" ] && stage machines machines
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")

@@ -1,6 +1,7 @@
 #!/bin/bash
-# make demo: set up the emulated VT-x machine (Bochs), load mhv in it and show
-# what it sees. Needs nothing installed by hand: missing packages come from apt.
+# make demo: set up the emulated VT-x machine (Bochs), load mhv in it, show
+# what it sees and boot the demo guest on pmem three times (suites/demo.sh).
+# Needs nothing installed by hand: missing packages come from apt.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,5 +23,13 @@ echo "== booting the emulated VT-x machine (Bochs, about a minute)"
 log=$build/logs/demo.log
 "$here/run-bochs.sh" "$kbuild/arch/x86/boot/bzImage" "$build/demo-initramfs.cpio" demo "$log" 900 ||
 	{ echo "the emulated machine did not finish; console: $log"; exit 1; }
-sed -n '/^@@MHV-BEGIN demo/,/^@@MHV-END demo/p' "$log" | grep -v '^@@'
-grep -q '^@@MHV-END demo rc=0' "$log"
+out=$(sed -n '/^@@MHV-BEGIN demo/,/^@@MHV-END demo/p' "$log" | tr -d '\r')
+grep -v '^@@' <<<"$out"
+# The demo guest's boot counter must read 1, 2, 3 across runs and a module reload.
+boots=$(grep -o '^boot #[0-9]*' <<<"$out" | paste -sd' ')
+if [ "$boots" != "boot #1 boot #2 boot #3" ]; then
+	echo "demo FAILED: expected 'boot #1 boot #2 boot #3', got '${boots:-nothing}'; console: $log"
+	exit 1
+fi
+grep -q '^@@MHV-END demo rc=0' <<<"$out" || { echo "demo FAILED: the demo suite failed; console: $log"; exit 1; }
+echo "demo: boot counter 1, 2, 3 in pmem across runs and a module reload"

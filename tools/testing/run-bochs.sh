@@ -14,6 +14,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 kernel=$1 initrd=$2 suites=$3 log=$4 timeout=${5:-600}
 cpus=${MHV_BOCHS_CPUS:-1}
+megs=${MHV_BOCHS_MEGS:-384}
+# A legacy persistent-memory range for ndctl, clear of the initramfs at the top of RAM.
+pmem="memmap=64M!$((megs - 128))M"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -26,13 +29,13 @@ default mhv
 prompt 0
 label mhv
   kernel /vmlinuz
-  append initrd=/initrd.img $(mhv_cmdline "$suites") memmap=64M!448M
+  append initrd=/initrd.img $(mhv_cmdline "$suites") $pmem
 CFG
 genisoimage -quiet -o "$work/boot.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat \
 	-no-emul-boot -boot-load-size 4 -boot-info-table -R -J "$work/iso"
 
 cat > "$work/bochsrc" <<RC
-megs: 768
+megs: $megs
 cpu: model=corei7_haswell_4770, count=$cpus, ips=100000000, reset_on_triple_fault=1, ignore_bad_msrs=1
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
