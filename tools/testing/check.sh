@@ -98,7 +98,20 @@ checkpatch() {
 	return $ok
 }
 
-userspace() { mhv_build_user "$kbuild/source/tools/testing/selftests" "$build/stage"; }
+# Every selftest source must have become a binary in the stage: a test that
+# silently failed to build would otherwise just not run.
+userspace() {
+	local src missing=0
+
+	mhv_build_user "$kbuild/source/tools/testing/selftests" "$build/stage" || return 1
+	while IFS= read -r src; do
+		if [ ! -x "$build/stage/selftests/${src%.c}" ]; then
+			echo "   not built: selftests/$src"
+			missing=1
+		fi
+	done < <(cd "$repo/selftests" && find . -name '*_test.c' | sed 's|^\./||')
+	return $missing
+}
 
 initramfs() { "$here/mkinitramfs.sh" "$kbuild" "$build/stage" "$build/initramfs.cpio"; }
 
