@@ -124,10 +124,12 @@ TEST(huge_pages_give_2m_leaves)
 {
 	struct mhv_vm_stats before, after;
 	u64 npages = HUGE_SIZE / SZ4K, faults;
+	bool thp_was_off;
 	struct mhv_vcpu *vcpu;
 	struct mhv_vm *vm;
 	struct ucall uc;
 
+	thp_was_off = thp_force_on();
 	vm = vm_create_mmu(0, 0, true, &vcpu, guest_touch);
 	vm_region(vm, 1, 0, HUGE_GPA, HUGE_SIZE, true);
 	vcpu_args_set(vcpu, 3, HUGE_GPA, npages, SZ4K);
@@ -135,6 +137,7 @@ TEST(huge_pages_give_2m_leaves)
 	vm_stats(vm, &before);
 	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
 	vm_stats(vm, &after);
+	thp_restore(thp_was_off);
 	faults = after.ept_faults - before.ept_faults;
 	ASSERT_GT(after.pages_2m, before.pages_2m);
 	EXPECT_EQ(npages, after.pages_mapped - before.pages_mapped);

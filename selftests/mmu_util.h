@@ -4,6 +4,7 @@
 #define MHV_SELFTEST_MMU_UTIL_H
 
 #include <stdint.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
@@ -56,6 +57,40 @@ static inline void *mmap_aligned(u64 size, bool huge)
 	/* Best effort: without madvise() the THP default applies. */
 	(void)madvise(a, size, MADV_HUGEPAGE);
 	return a;
+}
+
+#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
+
+/*
+ * THP on for this test: a kernel with under 512 MiB of RAM (the emulated
+ * machine) boots with it "never". Returns whether it was off, for thp_restore().
+ */
+static inline bool thp_force_on(void)
+{
+	char buf[64] = "";
+	FILE *f = fopen(THP_ENABLED, "r");
+	bool off;
+
+	if (!f)
+		return false;
+	off = fgets(buf, sizeof(buf), f) && strstr(buf, "[never]");
+	fclose(f);
+	f = off ? fopen(THP_ENABLED, "w") : NULL;
+	if (f) {
+		fputs("always", f);
+		fclose(f);
+	}
+	return off;
+}
+
+static inline void thp_restore(bool was_off)
+{
+	FILE *f = was_off ? fopen(THP_ENABLED, "w") : NULL;
+
+	if (f) {
+		fputs("never", f);
+		fclose(f);
+	}
 }
 
 /* A region of fresh memory at @gpa as @slot. */
