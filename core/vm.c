@@ -105,6 +105,9 @@ static long mhv_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return mhv_pmem_attach(vm, argp);
 	case MHV_GET_PMEM_MAP:
 		return mhv_pmem_get_map(vm, argp);
+	case MHV_DETACH_PMEM:
+		ret = mhv_pmem_detach(vm, argp);
+		break;
 	default:
 		return -ENOTTY;
 	}

@@ -59,7 +59,7 @@ void mhv_mmu_destroy(struct mhv_mmu *mmu);
 /*
  * MHV_SET_MEMORY_REGION, validated here: -EINVAL (flags, reserved, slot id
  * >= 32, alignment, beyond 2^46 guest-physical, deleting an empty slot),
- * -EEXIST (overlaps another slot), -EFAULT (user range not accessible),
+ * -EEXIST (overlaps another slot or a pmem range), -EFAULT (user range not accessible),
  * -ENOMEM, -ENOSPC (MHV_MEM_PREFAULT past max_pages: nothing changed).
  * size 0 deletes; a change of MHV_MEM_LOG_DIRTY / MHV_MEM_PREFAULT alone
  * is made in place, any other change deletes and adds the slot again.
@@ -90,9 +90,14 @@ int mhv_mmu_write_guest(struct mhv_mmu *mmu, u64 gpa, const void *buf, size_t le
  * pmem/: map @npages host pages from @pfn at @gpa (2 MiB leaves where both
  * are aligned), outside any slot; nothing is pinned or touched; *pages_2m:
  * how many of them went into 2 MiB leaves. -EINVAL, -EEXIST (a slot or a
- * mapping is there), -ENOMEM (pool). Unmapping removes exactly such a range
- * and flushes the VM's TLBs before it returns.
+ * mapping is there), -ENOSPC (MHV_MMU_MAX_FIXED ranges mapped), -ENOMEM
+ * (pool). No slot may be set over such a range while it is mapped (-EEXIST).
+ * Unmapping removes exactly such a range and flushes the VM's TLBs before
+ * it returns.
  */
+/* Ranges one VM can have mapped that way. */
+#define MHV_MMU_MAX_FIXED	32
+
 int mhv_mmu_map_pfns(struct mhv_mmu *mmu, u64 gpa, u64 pfn, u64 npages, bool writable,
 		     u64 *pages_2m);
 void mhv_mmu_unmap_pfns(struct mhv_mmu *mmu, u64 gpa, u64 npages);

@@ -72,6 +72,12 @@ struct mhv_mmu_params {
 	const struct mhv_pin_ops *pin_ops;
 };
 
+/* A guest-physical range mapped by mhv_mmu_map_pfns(): no slot may cover it. */
+struct mhv_fixed_range {
+	u64 gpa;
+	u64 size;
+};
+
 struct mhv_mmu_private {
 	struct mutex lock;	/* slots, tables, pool, counters */
 	struct mhv_pool pool;
@@ -79,6 +85,8 @@ struct mhv_mmu_private {
 	const struct mhv_pin_ops *pin_ops;
 	struct mm_struct *mm;	/* the owner's, whose memory backs the slots */
 	struct mhv_slot *slots[MHV_MMU_MAX_SLOTS];
+	struct mhv_fixed_range fixed[MHV_MMU_MAX_FIXED];
+	unsigned int nr_fixed;
 	struct page **scratch;	/* MHV_EPT_PAGES_2M entries for 2M pins */
 	u64 max_pages;
 	u64 pinned;		/* 4K pages pinned for the guest */
@@ -95,6 +103,8 @@ int mhv_mmu_init_params(struct mhv_mmu *mmu, const struct mhv_mmu_ops *ops,
 /* region.c */
 int mhv_region_check(const struct mhv_memory_region *region);
 struct mhv_slot *mhv_slot_find(struct mhv_mmu_private *priv, u64 gpa);
+/* Does [gpa, gpa + size) meet a slot other than @skip_id (or a fixed range)? */
+bool mhv_range_in_use(const struct mhv_mmu_private *priv, u64 gpa, u64 size, u32 skip_id);
 /* Unpin and free a slot the EPT no longer maps (after the flush). */
 void mhv_slot_free(struct mhv_mmu *mmu, struct mhv_slot *slot);
 

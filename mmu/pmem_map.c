@@ -8,18 +8,16 @@
 
 #include "mmu/mmu_priv.h"
 
-static bool range_hits_slot(struct mhv_mmu_private *priv, u64 gpa, u64 size)
+static void fixed_del(struct mhv_mmu_private *priv, u64 gpa)
 {
-	const struct mhv_slot *slot;
 	unsigned int i;
 
-	for (i = 0; i < MHV_MMU_MAX_SLOTS; i++) {
-		slot = priv->slots[i];
-		if (slot && gpa < slot->gpa + (slot->npages << PAGE_SHIFT) &&
-		    slot->gpa < gpa + size)
-			return true;
+	for (i = 0; i < priv->nr_fixed; i++) {
+		if (priv->fixed[i].gpa == gpa) {
+			priv->fixed[i] = priv->fixed[--priv->nr_fixed];
+			return;
+		}
 	}
-	return false;
 }
 
 int mhv_mmu_map_pfns(struct mhv_mmu *mmu, u64 gpa, u64 pfn, u64 npages, bool writable,
@@ -36,8 +34,13 @@ int mhv_mmu_map_pfns(struct mhv_mmu *mmu, u64 gpa, u64 pfn, u64 npages, bool wri
 	    size > MHV_GPA_LIMIT - gpa)
 		return -EINVAL;
 	mutex_lock(&priv->lock);
-	if (range_hits_slot(priv, gpa, size)) {
+	/* U32_MAX: no slot id is skipped. */
+	if (mhv_range_in_use(priv, gpa, size, U32_MAX)) {
 		ret = -EEXIST;
+		goto out;
+	}
+	if (priv->nr_fixed == MHV_MMU_MAX_FIXED) {
+		ret = -ENOSPC;
 		goto out;
 	}
 	while (done < size) {
@@ -59,6 +62,8 @@ int mhv_mmu_map_pfns(struct mhv_mmu *mmu, u64 gpa, u64 pfn, u64 npages, bool wri
 		mmu->ops->flush_tlbs(mmu);
 		*pages_2m = 0;
 	}
+	if (!ret)
+		priv->fixed[priv->nr_fixed++] = (struct mhv_fixed_range){ gpa, size };
 out:
 	mutex_unlock(&priv->lock);
 	return ret;
@@ -72,5 +77,6 @@ void mhv_mmu_unmap_pfns(struct mhv_mmu *mmu, u64 gpa, u64 npages)
 	/* The range is exactly what mhv_mmu_map_pfns() mapped: no split, no failure. */
 	mhv_ept_unmap(&priv->ept, gpa, npages << PAGE_SHIFT);
 	mmu->ops->flush_tlbs(mmu);
+	fixed_del(priv, gpa);
 	mutex_unlock(&priv->lock);
 }

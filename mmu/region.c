@@ -95,10 +95,26 @@ int mhv_slot_delete(struct mhv_mmu *mmu, struct mhv_slot *slot)
 	return 0;
 }
 
-static bool slot_overlaps(const struct mhv_slot *slot, u64 gpa, u64 size)
+static bool ranges_meet(u64 a, u64 alen, u64 b, u64 blen)
 {
-	return gpa < slot->gpa + (slot->npages << PAGE_SHIFT) &&
-	       slot->gpa < gpa + size;
+	return a < b + blen && b < a + alen;
+}
+
+bool mhv_range_in_use(const struct mhv_mmu_private *priv, u64 gpa, u64 size, u32 skip_id)
+{
+	const struct mhv_slot *slot;
+	unsigned int i;
+
+	for (i = 0; i < MHV_MMU_MAX_SLOTS; i++) {
+		slot = priv->slots[i];
+		if (slot && i != skip_id &&
+		    ranges_meet(slot->gpa, slot->npages << PAGE_SHIFT, gpa, size))
+			return true;
+	}
+	for (i = 0; i < priv->nr_fixed; i++)
+		if (ranges_meet(priv->fixed[i].gpa, priv->fixed[i].size, gpa, size))
+			return true;
+	return false;
 }
 
 /* Same memory, same read-only-ness: only in-place flags may differ. */
@@ -150,7 +166,6 @@ int mhv_mmu_set_region(struct mhv_mmu *mmu, const struct mhv_memory_region *r)
 {
 	struct mhv_mmu_private *priv = mmu->priv;
 	struct mhv_slot *old, *slot;
-	unsigned int i;
 	int ret;
 
 	ret = mhv_region_check(r);
@@ -167,12 +182,9 @@ int mhv_mmu_set_region(struct mhv_mmu *mmu, const struct mhv_memory_region *r)
 		ret = slot_update_flags(mmu, old, r->flags);
 		goto out;
 	}
-	for (i = 0; i < MHV_MMU_MAX_SLOTS; i++) {
-		if (i != r->slot && priv->slots[i] &&
-		    slot_overlaps(priv->slots[i], r->guest_phys_addr, r->size)) {
-			ret = -EEXIST;
-			goto out;
-		}
+	if (mhv_range_in_use(priv, r->guest_phys_addr, r->size, r->slot)) {
+		ret = -EEXIST;
+		goto out;
 	}
 
 	slot = slot_alloc(r);

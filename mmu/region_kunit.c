@@ -102,6 +102,38 @@ static void region_overlap_is_eexist(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mhv_mmu_set_region(mmu, &r), 0);
 }
 
+/* A pmem range (mapped by pfn, outside slots) and a slot never share addresses. */
+static void region_and_pmem_range_exclude_each_other(struct kunit *test)
+{
+	struct mhv_mmu *mmu = mmu_of(test);
+	struct mhv_memory_region r;
+	u64 pages_2m, i;
+
+	KUNIT_ASSERT_EQ(test, mhv_mmu_map_pfns(mmu, 8 * SZ2M, 0x100000, 1024, true, &pages_2m), 0);
+	KUNIT_EXPECT_EQ(test, pages_2m, 1024);
+	r = region(0, 9 * SZ2M, 0x1000);		/* inside */
+	KUNIT_EXPECT_EQ(test, mhv_mmu_set_region(mmu, &r), -EEXIST);
+	r = region(0, 0, 16 * SZ2M);			/* around */
+	KUNIT_EXPECT_EQ(test, mhv_mmu_set_region(mmu, &r), -EEXIST);
+	r = region(0, 10 * SZ2M, SZ2M);			/* adjacent */
+	KUNIT_ASSERT_EQ(test, mhv_mmu_set_region(mmu, &r), 0);
+	/* And the other way round. */
+	KUNIT_EXPECT_EQ(test, mhv_mmu_map_pfns(mmu, 10 * SZ2M, 0x100000, 512, true, &pages_2m),
+			-EEXIST);
+	/* Gone once unmapped. */
+	mhv_mmu_unmap_pfns(mmu, 8 * SZ2M, 1024);
+	r = region(1, 8 * SZ2M, 2 * SZ2M);
+	KUNIT_EXPECT_EQ(test, mhv_mmu_set_region(mmu, &r), 0);
+	/* A bounded number of them. */
+	for (i = 0; i < MHV_MMU_MAX_FIXED; i++)
+		KUNIT_ASSERT_EQ(test, mhv_mmu_map_pfns(mmu, (32 + i) * SZ2M, 0x100000, 512, true,
+						       &pages_2m), 0);
+	KUNIT_EXPECT_EQ(test, mhv_mmu_map_pfns(mmu, 128 * SZ2M, 0x100000, 512, true, &pages_2m),
+			-ENOSPC);
+	for (i = 0; i < MHV_MMU_MAX_FIXED; i++)
+		mhv_mmu_unmap_pfns(mmu, (32 + i) * SZ2M, 512);
+}
+
 static void region_delete_and_delete_empty(struct kunit *test)
 {
 	struct mhv_mmu *mmu = mmu_of(test);
@@ -163,6 +195,7 @@ static struct kunit_case mhv_region_cases[] = {
 	KUNIT_CASE(region_every_bad_field_has_its_errno),
 	KUNIT_CASE(region_good_ones_are_accepted),
 	KUNIT_CASE(region_overlap_is_eexist),
+	KUNIT_CASE(region_and_pmem_range_exclude_each_other),
 	KUNIT_CASE(region_delete_and_delete_empty),
 	KUNIT_CASE(region_modify_moves_the_slot),
 	KUNIT_CASE(region_set_pins_nothing),

@@ -13,7 +13,10 @@
  * byte 0 is; its dev_pagemap (one range, MEMORY_DEVICE_GENERIC) gives the
  * extent, linear from there. Bytes are reached through the direct map while
  * a pagemap reference keeps the device from being torn down. Nothing stays
- * pinned. Removal reaches the VMs through their mapping (see vm.c).
+ * pinned. Removal reaches the VMs through their mapping (see vm.c). A
+ * media error on device-dax is not reported to mhv: its pagemap has no
+ * memory_failure op, so no holder is told; the kernel signals the
+ * processes that map the page instead.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": pmem: " fmt
 

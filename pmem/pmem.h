@@ -20,8 +20,9 @@ long mhv_pmem_create(struct mhv_pmem_region __user *uarg);
 long mhv_pmem_remove(const struct mhv_pmem_region __user *uarg);
 long mhv_pmem_list(struct mhv_pmem_list __user *uarg);
 
-/* VM fd: MHV_ATTACH_PMEM, MHV_GET_PMEM_MAP. */
+/* VM fd: MHV_ATTACH_PMEM, MHV_DETACH_PMEM, MHV_GET_PMEM_MAP. */
 long mhv_pmem_attach(struct mhv_vm *vm, struct mhv_pmem_attach __user *uarg);
+long mhv_pmem_detach(struct mhv_vm *vm, const struct mhv_pmem_detach __user *uarg);
 long mhv_pmem_get_map(struct mhv_vm *vm, struct mhv_pmem_map __user *uarg);
 
 /*

@@ -334,6 +334,55 @@ free:
 	return attach_ret(a.name, ret);
 }
 
+/*
+ * Under mhv_pmem_lock: take @att out of its VM and namespace, its EPT
+ * entries gone and what the guest wrote durable. The caller unwatches and
+ * frees it outside the lock.
+ */
+static void att_remove(struct mhv_pmem_att *att)
+{
+	lockdep_assert_held(&mhv_pmem_lock);
+	att_unmap(att);
+	mhv_pmem_ns_flush(att->ns, att->offset, att->size);
+	list_del(&att->vm_node);
+	list_del(&att->ns_node);
+	att->vm->pmem->count--;
+}
+
+static void att_free(struct mhv_pmem_att *att)
+{
+	att_unwatch(att);
+	mhv_pmem_ns_put(att->ns);
+	kfree(att);
+}
+
+long mhv_pmem_detach(struct mhv_vm *vm, const struct mhv_pmem_detach __user *uarg)
+{
+	struct mhv_pmem_att *att, *found = NULL;
+	struct mhv_pmem_detach d;
+
+	if (copy_from_user(&d, uarg, sizeof(d)))
+		return -EFAULT;
+	if (memchr_inv(d.reserved, 0, sizeof(d.reserved)) ||
+	    !IS_ALIGNED(d.guest_phys_addr, MHV_PMEM_ALIGN))
+		return -EINVAL;
+	mutex_lock(&mhv_pmem_lock);
+	if (vm->pmem) {
+		list_for_each_entry(att, &vm->pmem->atts, vm_node) {
+			if (att->gpa == d.guest_phys_addr) {
+				found = att;
+				att_remove(att);
+				break;
+			}
+		}
+	}
+	mutex_unlock(&mhv_pmem_lock);
+	if (!found)
+		return -ENOENT;
+	att_free(found);
+	return 0;
+}
+
 long mhv_pmem_get_map(struct mhv_vm *vm, struct mhv_pmem_map __user *uarg)
 {
 	struct mhv_pmem_map_entry *out;
@@ -404,6 +453,7 @@ void mhv_pmem_vm_destroy(struct mhv_vm *vm)
 {
 	struct mhv_pmem_vm *p = vm->pmem;
 	struct mhv_pmem_att *att, *tmp;
+	LIST_HEAD(gone);
 
 	if (!p)
 		return;
@@ -413,17 +463,13 @@ void mhv_pmem_vm_destroy(struct mhv_vm *vm)
 	cancel_work_sync(&p->unmap_work);
 
 	mutex_lock(&mhv_pmem_lock);
-	list_for_each_entry(att, &p->atts, vm_node) {
-		att_unmap(att);
-		/* What the guest wrote must be durable before anyone else maps it. */
-		mhv_pmem_ns_flush(att->ns, att->offset, att->size);
-		list_del(&att->ns_node);
+	list_for_each_entry_safe(att, tmp, &p->atts, vm_node) {
+		att_remove(att);
+		list_add(&att->vm_node, &gone);
 	}
 	mutex_unlock(&mhv_pmem_lock);
-	list_for_each_entry_safe(att, tmp, &p->atts, vm_node) {
-		mhv_pmem_ns_put(att->ns);
-		kfree(att);
-	}
+	list_for_each_entry_safe(att, tmp, &gone, vm_node)
+		att_free(att);
 	vm->pmem = NULL;
 	kfree(p);
 }

@@ -7,13 +7,14 @@
 #include <linux/mmu_notifier.h>
 #include <linux/workqueue.h>
 
+#include "mmu/mmu.h"
 #include "uapi/mhv.h"
 
 struct mhv_pmem_ns;
 struct mhv_vm;
 
-/* Regions one VM may attach: its E820 map stays small. */
-#define MHV_PMEM_MAX_ATTACH	32
+/* Regions one VM may attach: each is one range the mmu maps outside slots. */
+#define MHV_PMEM_MAX_ATTACH	MHV_MMU_MAX_FIXED
 
 /* One region mapped into one VM. Lists and fields under mhv_pmem_lock. */
 struct mhv_pmem_att {

@@ -41,7 +41,19 @@ static void guest_spin(void)
 	GUEST_DONE();
 }
 
-TEST(timer_signal_interrupts_a_spinning_guest)
+/* With interrupts off it never takes one; the host must still get its CPU back. */
+static void guest_spin_irqs_off(void)
+{
+	asm volatile("cli");
+	while (!GUEST_READ(go))
+		;
+	asm volatile("sti");
+	GUEST_DONE();
+}
+
+/* A timer signal takes MHV_RUN out of @guest_code's loop; the vCPU then runs on. */
+static void signal_interrupts(struct __test_metadata *_metadata, void *guest_code,
+			      const char *what)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
 	struct itimerval it = { .it_value = { .tv_usec = 200000 } };
@@ -52,8 +64,9 @@ TEST(timer_signal_interrupts_a_spinning_guest)
 	int ret, err;
 
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	__atomic_store_n(&signals, 0, __ATOMIC_SEQ_CST);
 	go = 0;
-	vm = vm_create_with_one_vcpu(&vcpu, guest_spin);
+	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
 
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
 	ret = __vcpu_run(vcpu);
@@ -65,7 +78,7 @@ TEST(timer_signal_interrupts_a_spinning_guest)
 	EXPECT_EQ(1, __atomic_load_n(&signals, __ATOMIC_SEQ_CST));
 	EXPECT_EQ(MHV_EXIT_INTR, vcpu->run->exit_reason);
 	EXPECT_LT(latency, MAX_LATENCY_NS);
-	TH_LOG("MHV_RUN returned %lld us after the signal", latency / 1000);
+	TH_LOG("MHV_RUN returned %lld us after the signal (%s)", latency / 1000, what);
 
 	/* The vCPU runs on: let the guest out of its loop. */
 	go = 1;
@@ -74,46 +87,14 @@ TEST(timer_signal_interrupts_a_spinning_guest)
 	vm_free(vm);
 }
 
-/* With interrupts off it never takes one; the host must still get its CPU back. */
-static void guest_spin_irqs_off(void)
+TEST(timer_signal_interrupts_a_spinning_guest)
 {
-	asm volatile("cli");
-	while (!GUEST_READ(go))
-		;
-	asm volatile("sti");
-	GUEST_DONE();
+	signal_interrupts(_metadata, guest_spin, "guest IF=1");
 }
 
 TEST(timer_signal_interrupts_a_guest_with_interrupts_off)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
-	struct itimerval it = { .it_value = { .tv_usec = 200000 } };
-	struct mhv_vcpu *vcpu;
-	struct mhv_vm *vm;
-	struct ucall uc;
-	s64 latency;
-	int ret, err;
-
-	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	signals = 0;
-	go = 0;
-	vm = vm_create_with_one_vcpu(&vcpu, guest_spin_irqs_off);
-
-	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
-	ret = __vcpu_run(vcpu);
-	err = errno;
-	latency = ns_since(&signalled_at);
-
-	ASSERT_EQ(-1, ret) TH_LOG("%s", vcpu_describe_exit(vcpu));
-	EXPECT_EQ(EINTR, err);
-	EXPECT_EQ(MHV_EXIT_INTR, vcpu->run->exit_reason);
-	EXPECT_LT(latency, MAX_LATENCY_NS);
-	TH_LOG("MHV_RUN returned %lld us after the signal (guest IF=0)", latency / 1000);
-
-	go = 1;
-	sync_global_to_guest(vm, go);
-	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
-	vm_free(vm);
+	signal_interrupts(_metadata, guest_spin_irqs_off, "guest IF=0");
 }
 
 TEST(immediate_exit_returns_before_entering)

@@ -267,6 +267,15 @@ struct mhv_pmem_attach {
 	__u64 reserved[2];
 };
 
+/*
+ * MHV_DETACH_PMEM (VM fd): unmap the region attached at guest_phys_addr and
+ * write its caches back; guest accesses there become MMIO exits.
+ */
+struct mhv_pmem_detach {
+	__u64 guest_phys_addr;
+	__u64 reserved[3];
+};
+
 /* MHV_GET_PMEM_MAP (VM fd): what a loader marks E820 type 12 (persistent). */
 struct mhv_pmem_map_entry {
 	__u64 guest_phys_addr;
@@ -385,6 +394,7 @@ struct mhv_run {
 #define MHV_GET_DIRTY_LOG	_IOW(MHVIO, 0x14, struct mhv_dirty_log)
 #define MHV_ATTACH_PMEM		_IOWR(MHVIO, 0x15, struct mhv_pmem_attach)
 #define MHV_GET_PMEM_MAP	_IOWR(MHVIO, 0x16, struct mhv_pmem_map)
+#define MHV_DETACH_PMEM		_IOW(MHVIO, 0x17, struct mhv_pmem_detach)
 
 /* vCPU fd */
 #define MHV_RUN			_IO(MHVIO, 0x80)

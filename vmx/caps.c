@@ -40,10 +40,9 @@ MODULE_PARM_DESC(enable_preemption_timer, "Bound guest time slices with the VMX 
 #define MHV_MEM_TYPE_WB		6
 #define MHV_MISC_PREEMPTION_TIMER_RATE	0x1f
 
-/* A control is settable when its bit is allowed to be 1 (high half of the MSR). */
 static bool ctl_allows(u64 ctl_msr, u32 bits)
 {
-	return ((ctl_msr >> 32) & bits) == bits;
+	return mhv_ctl_allowed(ctl_msr, bits) == bits;
 }
 
 void mhv_vmx_caps_decode(const struct mhv_vmx_msrs *m,

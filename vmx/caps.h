@@ -32,6 +32,12 @@ struct mhv_vmx_switches {
 	bool preemption_timer;
 };
 
+/* Of @bits, those a VMX control MSR lets be 1 (its high half). */
+static inline u32 mhv_ctl_allowed(u64 ctl_msr, u32 bits)
+{
+	return bits & (u32)(ctl_msr >> 32);
+}
+
 /* Probed once at module load; read-only afterwards. */
 extern struct mhv_vmx_caps mhv_caps;
 

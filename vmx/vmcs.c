@@ -27,11 +27,6 @@ static u32 adjust_ctls(u32 want, u64 ctl_msr)
 	return (want | (u32)ctl_msr) & (u32)(ctl_msr >> 32);
 }
 
-static u32 ctl_if_allowed(u32 bits, u64 ctl_msr)
-{
-	return bits & (u32)(ctl_msr >> 32);
-}
-
 u64 mhv_vmx_hw_cr0(u64 cr0)
 {
 	/* Unrestricted guest may run with paging and protection off. */
@@ -63,7 +58,7 @@ static void setup_controls(struct mhv_vcpu *vcpu)
 	u32 proc2;
 
 	u32 pin = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
-		  ctl_if_allowed(PIN_BASED_VIRTUAL_NMIS, mhv_caps.pinbased_ctls);
+		  mhv_ctl_allowed(mhv_caps.pinbased_ctls, PIN_BASED_VIRTUAL_NMIS);
 	u32 exit = VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
 		   VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_DEBUG_CONTROLS;
 
@@ -88,8 +83,8 @@ static void setup_controls(struct mhv_vcpu *vcpu)
 		     ~(CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING |
 		       CPU_BASED_INVLPG_EXITING));
 	proc2 = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST |
-		ctl_if_allowed(SECONDARY_EXEC_ENABLE_RDTSCP | SECONDARY_EXEC_ENABLE_INVPCID |
-			       SECONDARY_EXEC_WBINVD_EXITING, mhv_caps.procbased_ctls2);
+		mhv_ctl_allowed(mhv_caps.procbased_ctls2, SECONDARY_EXEC_ENABLE_RDTSCP |
+				SECONDARY_EXEC_ENABLE_INVPCID | SECONDARY_EXEC_WBINVD_EXITING);
 	if (vm->vpid)
 		proc2 |= SECONDARY_EXEC_ENABLE_VPID;
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, adjust_ctls(proc2, mhv_caps.procbased_ctls2));

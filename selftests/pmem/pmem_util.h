@@ -18,8 +18,14 @@
 #include "mhv_util.h"
 
 #define SZ_2M		(2ULL << 20)
+#define SZ_1G		BIT_ULL(30)
 #define PMEM_GPA	BIT_ULL(30)	/* inside the guests' 4 GiB identity map */
 #define PMEM_SEED	0x5eed0000c0ffee00ULL
+
+/* The region pmem_before_reboot_test leaves for pmem_after_reboot_test. */
+#define REBOOT_NAME	"across-reboot"
+#define REBOOT_OFFSET	(4 * SZ_2M)
+#define REBOOT_SIZE	(2 * SZ_2M)
 
 static inline const char *pmem_dev(void)
 {
@@ -118,6 +124,11 @@ static inline void vm_stats(struct mhv_vm *vm, struct mhv_vm_stats *st)
 		die("MHV_GET_VM_STATS");
 }
 
+static inline bool ranges_meet(__u64 a, __u64 alen, __u64 b, __u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
 static inline __u64 pattern(__u64 i, __u64 seed)
 {
 	return (i * 0x9e3779b97f4a7c15ULL) ^ seed;
@@ -146,6 +157,23 @@ static inline void guest_check_pattern(__u64 gpa, __u64 bytes, __u64 seed)
 	for (i = 0; i < bytes / 8; i++)
 		GUEST_ASSERT_EQ(guest_load(&p[i]), pattern(i, seed));
 	GUEST_DONE();
+}
+
+/* fsdax only: the host writes the pattern over [off, off + len) of the namespace. */
+static inline int host_write_pattern(__u64 off, __u64 len, __u64 seed)
+{
+	int fd = pmem_open(O_WRONLY | O_DIRECT);
+	__u64 *buf, i;
+	int bad;
+
+	if (posix_memalign((void **)&buf, 4096, len))
+		die("posix_memalign");
+	for (i = 0; i < len / 8; i++)
+		buf[i] = pattern(i, seed);
+	bad = pwrite(fd, buf, len, off) != (ssize_t)len || fsync(fd);
+	free(buf);
+	close(fd);
+	return bad;
 }
 
 /* The host's own view of [off, off + len) of the namespace: 0 if it holds the pattern. */

@@ -127,21 +127,27 @@ machine() {
 		tr '\n' ' ')"
 }
 
-# The machines run side by side (one per core): QEMU for KUnit, and the VT-x
-# suites split over two Bochs boots. MHV_MACHINES narrows a developer's run
+# The machines run side by side (one per core): QEMU for KUnit and the pmem
+# reboot test, and the VT-x suites split over two Bochs boots. MHV_MACHINES narrows a developer's run
 # ("qemu", "bochs"), MHV_SUITES the VT-x suites.
 machines() {
 	local all name rest
 	local -a names=()
 
 	if [[ " $machines " == *" qemu "* ]]; then
-		machine run-qemu.sh kunit 300 qemu &
-		names+=(qemu)
+		# Two boots over one NVDIMM file: what mhv wrote must survive a reboot.
+		rm -f "$build/nvdimm.img"
+		(
+			export MHV_QEMU_NVDIMM=$build/nvdimm.img
+			machine run-qemu.sh kunit,pmem_before_reboot 300 qemu
+			machine run-qemu.sh pmem_after_reboot 300 qemu-reboot
+		) &
+		names+=(qemu qemu-reboot)
 	fi
 	if [[ " $machines " == *" bochs "* ]]; then
 		# Every suite but the QEMU one and those with their own make target.
 		all=${MHV_SUITES:-$(cd "$here/suites" && ls *.sh | sed 's/\.sh$//' |
-			grep -vx 'kunit\|demo\|bench' | paste -sd,)}
+			grep -vx 'kunit\|pmem_.*_reboot\|demo\|bench' | paste -sd,)}
 		rest=$(echo "$all" | tr ',' '\n' | grep -vx vmx | paste -sd,)
 		if [[ ",$all," == *,vmx,* ]]; then
 			machine run-bochs.sh vmx 2400 bochs &

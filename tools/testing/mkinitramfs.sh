@@ -33,7 +33,7 @@ copy_with_libs /usr/bin/ndctl
 copy_with_libs /usr/bin/daxctl
 
 cp -r "$stage"/. "$root/mhv/"
-cp "$here"/suites/*.sh "$root/suites/"
+cp "$here"/suites/*.sh "$here"/suites/*.inc "$root/suites/"
 cp "$here/guest/init" "$root/init"
 chmod +x "$root/init"
 

@@ -14,9 +14,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 kernel=$1 initrd=$2 suites=$3 log=$4 timeout=${5:-600}
 cpus=${MHV_BOCHS_CPUS:-1}
-megs=${MHV_BOCHS_MEGS:-384}
-# A legacy persistent-memory range for ndctl, clear of the initramfs at the top of RAM.
-pmem="memmap=64M!$((megs - 128))M"
+ram=${MHV_BOCHS_MEGS:-320}
+pmem_megs=${MHV_BOCHS_PMEM_MEGS:-1088}
+megs=$((ram + pmem_megs))
+# A legacy persistent-memory range for ndctl (big enough for a 1 GiB region
+# next to the region table and fsdax's page array), with 128 MiB of RAM above
+# it for the initramfs (~50 MiB) that isolinux puts at the top.
+pmem="memmap=${pmem_megs}M!$((ram - 128))M"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -7,8 +7,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/machine-lib.sh"
 
 kernel=$1 initrd=$2 suites=$3 log=$4 timeout=${5:-300}
+# An NVDIMM (ACPI NFIT, no labels) backed by a host file: MHV_QEMU_NVDIMM
+# names one that outlives this boot, for the reboot tests; else a scratch one.
+nvdimm=${MHV_QEMU_NVDIMM:-}
+if [ -z "$nvdimm" ]; then
+	nvdimm=$(mktemp)
+	trap 'rm -f "$nvdimm"' EXIT
+fi
+[ -s "$nvdimm" ] || truncate -s 128M "$nvdimm"
 : > "$log"
-setsid qemu-system-x86_64 -machine pc -accel tcg -m 1G -smp 1 -no-reboot \
+setsid qemu-system-x86_64 -machine pc,nvdimm=on -accel tcg -m 1G,slots=2,maxmem=2G -smp 1 \
+	-object memory-backend-file,id=nv0,share=on,mem-path="$nvdimm",size=128M \
+	-device nvdimm,id=nvdimm0,memdev=nv0 -no-reboot \
 	-display none -monitor none -serial "file:$log" \
 	-kernel "$kernel" -initrd "$initrd" -append "$(mhv_cmdline "$suites")" \
 	${MHV_QEMU_ARGS:-} >/dev/null 2>"$log.stderr" &

@@ -30,6 +30,8 @@ for kind in fsdax devdax; do
 	rmmod mhv && insmod /mhv/mhv.ko || exit 1
 	run pmem_persist_test@$kind MHV_PMEM_DEV=$dev
 	run pmem_isolation_test@$kind MHV_PMEM_DEV=$dev
+	# Device-dax has no in-kernel holder that media errors reach.
+	[ $kind = fsdax ] && run pmem_media_error_test MHV_PMEM_DEV=$dev MHV_PMEM_NS=$ns
 	run pmem_lost_test@$kind MHV_PMEM_DEV=$dev MHV_PMEM_NS=$ns
 	ndctl enable-namespace $ns >/dev/null 2>&1
 done
