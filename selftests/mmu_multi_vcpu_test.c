@@ -4,8 +4,9 @@
  * CPU): locked adds on one guest page lose nothing; both fault fresh pages
  * into the shared EPT; and each dirty-log fetch re-arms logging under both,
  * so every page either vCPU writes in the next round is logged again.
- * (Bochs keeps no EPT translation across a VM exit, so a missing TLB flush
- * after the fetch would not show here: measured by removing it.)
+ * A missing TLB flush after the fetch does not show in Bochs (measured by
+ * removing it): the vCPUs exit to user space between rounds, and Bochs
+ * seems to keep no EPT translation across that.
  */
 #include <pthread.h>
 
