@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mhvctl pmem and --pmem on a real namespace: the region table round-trips
- * through format, create, ls and rm, and a guest's data in its region
- * outlives the guest. MHV_PMEM_DEV names the fsdax namespace to use (its
- * table is destroyed): suites/tool.sh sets it up.
+ * through format, create, ls and rm, a guest's data in its region outlives
+ * the guest, and a read-only attach reads it without changing it.
+ * MHV_PMEM_DEV names the fsdax namespace to use (its table is destroyed):
+ * suites/tool.sh sets it up.
  */
 #include "kselftest_harness.h"
 #include "mhvctl_util.h"
@@ -94,6 +95,32 @@ TEST(guest_sees_its_region_and_keeps_its_data)
 	snprintf(arg, sizeof(arg), "%s,name=other,size=2M", pmem_dev());
 	ASSERT_EQ(3, mhvctl(&r, "run", "--pmem", arg, guest("demo.elf"))) TH_LOG_RESULT(&r);
 	ASSERT_HAS(r.out, "boot #1\n", &r);
+}
+
+/* The demo leaves with (count << 1) | 1. */
+static int demo_status(int boots)
+{
+	return boots << 1 | 1;
+}
+
+TEST(readonly_region_is_read_not_written)
+{
+	char rw[128], ro[128];
+	int boots;
+
+	ASSERT_EQ(0, mhvctl(&r, "pmem", "format", pmem_dev())) TH_LOG_RESULT(&r);
+	snprintf(rw, sizeof(rw), "%s,name=ro-demo,size=2M", pmem_dev());
+	snprintf(ro, sizeof(ro), "%s,name=ro-demo,ro", pmem_dev());
+	/* Formatting keeps the bytes: the count may go on from an earlier region's. */
+	boots = mhvctl(&r, "run", "--pmem", rw, guest("demo.elf")) >> 1;
+	ASSERT_LT(0, boots) TH_LOG_RESULT(&r);
+	/* The guest reads the count; its store goes nowhere (an MMIO write mhvctl drops). */
+	ASSERT_EQ(demo_status(boots + 1), mhvctl(&r, "run", "--pmem", ro, guest("demo.elf")))
+		TH_LOG_RESULT(&r);
+	ASSERT_EQ(demo_status(boots + 1), mhvctl(&r, "run", "--pmem", ro, guest("demo.elf")))
+		TH_LOG_RESULT(&r);
+	ASSERT_EQ(demo_status(boots + 1), mhvctl(&r, "run", "--pmem", rw, guest("demo.elf")))
+		TH_LOG_RESULT(&r);
 }
 
 TEST(demo_without_pmem_says_so)
