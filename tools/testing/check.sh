@@ -128,8 +128,9 @@ machine() {
 }
 
 # The machines run side by side (one per core): QEMU for KUnit and the pmem
-# reboot test, and the VT-x suites split over two Bochs boots. MHV_MACHINES narrows a developer's run
-# ("qemu", "bochs"), MHV_SUITES the VT-x suites.
+# reboot test, and the VT-x suites split over three Bochs boots (one with
+# two CPUs). MHV_MACHINES narrows a developer's run ("qemu", "bochs"),
+# MHV_SUITES the VT-x suites.
 machines() {
 	local all name rest
 	local -a names=()
@@ -148,10 +149,18 @@ machines() {
 		# Every suite but the QEMU one and those with their own make target.
 		all=${MHV_SUITES:-$(cd "$here/suites" && ls *.sh | sed 's/\.sh$//' |
 			grep -vx 'kunit\|pmem_.*_reboot\|demo\|bench' | paste -sd,)}
-		rest=$(echo "$all" | tr ',' '\n' | grep -vx vmx | paste -sd,)
+		rest=$(echo "$all" | tr ',' '\n' | grep -vx 'vmx\|smp' | paste -sd,)
 		if [[ ",$all," == *,vmx,* ]]; then
 			machine run-bochs.sh vmx 2400 bochs &
 			names+=(bochs)
+		fi
+		# Hotplug and VMCS migration need a second CPU; SMP Bochs is ~5x slower.
+		if [[ ",$all," == *,smp,* ]]; then
+			(
+				export MHV_BOCHS_CPUS=2
+				machine run-bochs.sh smp 2400 bochs-smp
+			) &
+			names+=(bochs-smp)
 		fi
 		if [ -n "$rest" ]; then
 			machine run-bochs.sh "$rest" 2400 bochs2 &
