@@ -6,6 +6,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "pmem/copy_list.h"
 #include "pmem/ns.h"
 #include "pmem/pmem.h"
 #include "pmem/vm.h"
@@ -181,12 +182,7 @@ long mhv_pmem_list(struct mhv_pmem_list __user *uarg)
 	mhv_pmem_ns_put(ns);
 	if (ret)
 		goto out;
-	/* Too little room: say how much is needed, as KVM's list ioctls do. */
-	if (a.count < n)
-		ret = -E2BIG;
-	else if (n && copy_to_user(u64_to_user_ptr(a.entries), out, n * sizeof(*out)))
-		ret = -EFAULT;
-	a.count = n;
+	ret = mhv_pmem_copy_list(a.entries, &a.count, out, n, sizeof(*out));
 	if (copy_to_user(uarg, &a, sizeof(a)))
 		ret = -EFAULT;
 out:

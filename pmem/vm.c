@@ -19,6 +19,7 @@
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "mmu/mmu.h"
+#include "pmem/copy_list.h"
 #include "pmem/ns.h"
 #include "pmem/pmem.h"
 #include "pmem/vm.h"
@@ -389,7 +390,7 @@ long mhv_pmem_get_map(struct mhv_vm *vm, struct mhv_pmem_map __user *uarg)
 	struct mhv_pmem_att *att;
 	struct mhv_pmem_map a;
 	unsigned int n = 0;
-	long ret = 0;
+	long ret;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
@@ -409,12 +410,7 @@ long mhv_pmem_get_map(struct mhv_vm *vm, struct mhv_pmem_map __user *uarg)
 		}
 	}
 	mutex_unlock(&mhv_pmem_lock);
-	/* Too little room: say how much is needed. */
-	if (a.count < n)
-		ret = -E2BIG;
-	else if (n && copy_to_user(u64_to_user_ptr(a.entries), out, n * sizeof(*out)))
-		ret = -EFAULT;
-	a.count = n;
+	ret = mhv_pmem_copy_list(a.entries, &a.count, out, n, sizeof(*out));
 	if (copy_to_user(uarg, &a, sizeof(a)))
 		ret = -EFAULT;
 	kfree(out);
