@@ -349,21 +349,6 @@ TEST(ept_pool_exhaustion_is_reported_and_growth_recovers)
 	vm_free(vm);
 }
 
-static int count_vm_dirs(void)
-{
-	DIR *d = opendir("/sys/kernel/debug/mhv");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 TEST(debugfs_stats_follow_the_vm)
 {
 	char path[320], buf[1024];

@@ -3,6 +3,7 @@
 #ifndef MHV_SELFTEST_MMU_UTIL_H
 #define MHV_SELFTEST_MMU_UTIL_H
 
+#include <dirent.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -59,6 +60,21 @@ static inline void *mmap_aligned(u64 size, bool huge)
 	return a;
 }
 
+/* VMs with a debugfs directory (mhv/<tgid>-<n>/): each VM has one while it lives. */
+static inline int count_vm_dirs(void)
+{
+	DIR *d = opendir("/sys/kernel/debug/mhv");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 #define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
 
 /*
@@ -67,30 +83,18 @@ static inline void *mmap_aligned(u64 size, bool huge)
  */
 static inline bool thp_force_on(void)
 {
-	char buf[64] = "";
-	FILE *f = fopen(THP_ENABLED, "r");
-	bool off;
+	char buf[64];
+	bool off = !sysfs_read(THP_ENABLED, buf, sizeof(buf)) && strstr(buf, "[never]");
 
-	if (!f)
-		return false;
-	off = fgets(buf, sizeof(buf), f) && strstr(buf, "[never]");
-	fclose(f);
-	f = off ? fopen(THP_ENABLED, "w") : NULL;
-	if (f) {
-		fputs("always", f);
-		fclose(f);
-	}
+	if (off)
+		sysfs_write(THP_ENABLED, "always");
 	return off;
 }
 
 static inline void thp_restore(bool was_off)
 {
-	FILE *f = was_off ? fopen(THP_ENABLED, "w") : NULL;
-
-	if (f) {
-		fputs("never", f);
-		fclose(f);
-	}
+	if (was_off)
+		sysfs_write(THP_ENABLED, "never");
 }
 
 /* A region of fresh memory at @gpa as @slot. */

@@ -58,16 +58,9 @@ static int run_on(int cpu)
 static int set_online(int cpu, bool online)
 {
 	char path[64];
-	FILE *f;
-	int bad;
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	bad = fputs(online ? "1" : "0", f) < 0;
-	bad |= fclose(f) != 0;
-	return bad ? -EIO : 0;
+	return sysfs_write(path, online ? "1" : "0");
 }
 
 static u64 sum_to(u64 i, u64 scale)

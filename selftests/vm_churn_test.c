@@ -7,7 +7,6 @@
  * may leak (kmemleak runs after the suite; the debugfs directories are
  * counted) or wear out (VPIDs, pool pages, fds).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <time.h>
 
@@ -27,20 +26,6 @@ static void guest_balloon_once(void)
 	GUEST_ASSERT_EQ(mhv_vmcall(MHV_HC_POPULATE_PHYSMAP, REGION_GPA, 2, 0, 0, 0).rax, 2);
 	gwrite(REGION_GPA + SZ4K, 1);
 	GUEST_DONE();
-}
-
-static int vm_dirs(void)
-{
-	DIR *d = opendir("/sys/kernel/debug/mhv");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
 }
 
 /* The hundredth VM: a long-mode guest gives pages back and takes some again. */
@@ -97,7 +82,7 @@ TEST_F_TIMEOUT(churn, create_destroy_1000_vms, 1200)
 	/* Small pools and a cap: a 64 KiB real-mode guest needs a handful of pages. */
 	const struct mhv_vm_config cfg = { .max_pages = 64, .ept_pool_pages = 16 };
 	struct mhv_ept_pool pool = { .pages = 24 };
-	int before = vm_dirs();
+	int before = count_vm_dirs();
 	unsigned int i, ran = 0;
 	struct timespec t0, t1;
 
@@ -146,7 +131,7 @@ TEST_F_TIMEOUT(churn, create_destroy_1000_vms, 1200)
 	TH_LOG("%u VMs (%u run) in %ld ms", NR_VMS, ran,
 	       (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
 	EXPECT_EQ(NR_VMS / RUN_EVERY, ran);
-	EXPECT_EQ(before, vm_dirs());
+	EXPECT_EQ(before, count_vm_dirs());
 }
 
 TEST_HARNESS_MAIN

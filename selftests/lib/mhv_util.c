@@ -28,6 +28,36 @@ void __mhv_die(const char *file, int line, const char *fmt, ...)
 	abort();
 }
 
+int sysfs_write(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(val, f) < 0)
+		ret = -EIO;
+	/* The kernel's answer to the write comes with the flush. */
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int sysfs_read(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, len, f))
+		ret = -EIO;
+	else
+		buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+	return ret;
+}
+
 int mhv_open_dev(void)
 {
 	int fd = open(MHV_DEV_PATH, O_RDWR | O_CLOEXEC);

@@ -79,6 +79,10 @@ struct mhv_vcpu {
 	char why[2048];		/* the last ucall or exit, for failure messages */
 };
 
+/* Kernel files (sysfs, debugfs): 0 or -errno. A read gets the first line, no newline. */
+int sysfs_write(const char *path, const char *val);
+int sysfs_read(const char *path, char *buf, size_t len);
+
 /* /dev/mhv */
 int mhv_open_dev(void);
 int mhv_vcpu_mmap_size(int dev_fd);

@@ -10,16 +10,6 @@
 #include "kselftest_harness.h"
 #include "pmem_util.h"
 
-static void guest_counter(__u64 gpa)
-{
-	__u64 *p = (__u64 *)gpa;
-
-	for (;;) {
-		guest_store(p, guest_load(p) + 1);
-		GUEST_SYNC(guest_load(p));
-	}
-}
-
 static void guest_done(void)
 {
 	GUEST_DONE();

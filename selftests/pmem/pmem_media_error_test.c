@@ -15,53 +15,28 @@
 #include "kselftest_harness.h"
 #include "pmem_util.h"
 
-static void guest_counter(__u64 gpa)
-{
-	__u64 *p = (__u64 *)gpa;
-
-	for (;;) {
-		guest_store(p, guest_load(p) + 1);
-		GUEST_SYNC(guest_load(p));
-	}
-}
-
-static int read_sysfs(const char *dir, const char *attr, char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "/sys/bus/nd/devices/%s/%s", dir, attr);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	ok = !!fgets(buf, len, f);
-	fclose(f);
-	if (!ok)
-		return -1;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
 /*
  * Host-physical address of byte 0 of /dev/pmemN: the enabled pfn device of
  * @ns reports it as its resource (namespace start + padding + metadata).
  */
 static __u64 fsdax_data_start(const char *ns)
 {
+	char path[512], buf[64];
 	struct dirent *d;
 	__u64 start = 0;
-	char buf[64];
 	DIR *dir = opendir("/sys/bus/nd/devices");
 
 	if (!dir)
 		return 0;
 	while (!start && (d = readdir(dir))) {
-		if (strncmp(d->d_name, "pfn", 3) ||
-		    read_sysfs(d->d_name, "namespace", buf, sizeof(buf)) || strcmp(buf, ns) ||
-		    read_sysfs(d->d_name, "resource", buf, sizeof(buf)))
+		if (strncmp(d->d_name, "pfn", 3))
 			continue;
-		start = strtoull(buf, NULL, 0);
+		snprintf(path, sizeof(path), "/sys/bus/nd/devices/%s/namespace", d->d_name);
+		if (sysfs_read(path, buf, sizeof(buf)) || strcmp(buf, ns))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/nd/devices/%s/resource", d->d_name);
+		if (!sysfs_read(path, buf, sizeof(buf)))
+			start = strtoull(buf, NULL, 0);
 	}
 	closedir(dir);
 	return start;
@@ -69,14 +44,10 @@ static __u64 fsdax_data_start(const char *ns)
 
 static int poison(__u64 phys)
 {
-	FILE *f = fopen("/sys/devices/system/memory/hard_offline_page", "w");
-	int ret;
+	char addr[32];
 
-	if (!f)
-		return -errno;
-	ret = fprintf(f, "%#llx\n", (unsigned long long)phys) < 0;
-	ret |= fclose(f) != 0;
-	return ret ? -EIO : 0;
+	snprintf(addr, sizeof(addr), "%#llx", (unsigned long long)phys);
+	return sysfs_write("/sys/devices/system/memory/hard_offline_page", addr);
 }
 
 TEST(media_error_stops_only_the_vm_on_that_page)

@@ -159,6 +159,17 @@ static inline void guest_check_pattern(__u64 gpa, __u64 bytes, __u64 seed)
 	GUEST_DONE();
 }
 
+/* Guest: count up at @gpa, reporting each count. */
+static inline void guest_counter(__u64 gpa)
+{
+	__u64 *p = (__u64 *)gpa;
+
+	for (;;) {
+		guest_store(p, guest_load(p) + 1);
+		GUEST_SYNC(guest_load(p));
+	}
+}
+
 /* fsdax only: the host writes the pattern over [off, off + len) of the namespace. */
 static inline int host_write_pattern(__u64 off, __u64 len, __u64 seed)
 {
