@@ -1,7 +1,8 @@
 #!/usr/bin/awk -f
 # mhv-bench's host side: the "@@BENCH|..." lines of a console log (both back
 # ends) into one table on stdout, and bench.txt, bench.json and bench.svg in
-# outdir (-v outdir=DIR). Plain POSIX awk: no dependency beyond Debian's base.
+# outdir (-v outdir=DIR), naming the host kernel they ran on (-v kernel=lean|debug).
+# Plain POSIX awk: no dependency beyond Debian's base.
 #
 # Line format (tools/bench/main.c):
 #   @@BENCH|backend|case|lower/higher|unit|median|min|max|n|label|note
@@ -68,6 +69,9 @@ function xml(s) {
 
 END {
 	txt = outdir "/bench.txt"
+	kline = "kernel in the emulated machine: " (kernel == "" ? "unknown" : kernel)
+	print kline
+	print kline > txt
 	hdr = sprintf("%-52s %-12s %16s %16s %8s %7s", "case", "unit", "KVM", "mhv", "mhv/KVM", "target")
 	print hdr
 	print hdr > txt
@@ -105,6 +109,7 @@ END {
 
 	js = outdir "/bench.json"
 	print "{" > js
+	print "  \"kernel\": " jstr(kernel) "," > js
 	print "  \"tsc\": \"guest TSC; in Bochs one cycle is one executed instruction\"," > js
 	print "  \"cases\": [" > js
 	for (k = 1; k <= ncases; k++) {

@@ -9,7 +9,8 @@ cache=${MHV_CACHE:-$HOME/.cache/mhv}
 src_tar=/usr/src/linux-source-6.12.tar.xz
 [ -f "$src_tar" ] || { echo "prepare-612: $src_tar missing (apt-get install linux-source-6.12)" >&2; exit 1; }
 
-key=$( { sha256sum "$here/kernel.config" | cut -c1-64; dpkg-query -W -f='${Version}' linux-source-6.12; } | sha256sum | cut -c1-16)
+fragments=("$here/kernel.config" "$here/kernel-debug.config")
+key=$( { cat "${fragments[@]}" | sha256sum | cut -c1-64; dpkg-query -W -f='${Version}' linux-source-6.12; } | sha256sum | cut -c1-16)
 tree=$cache/linux-6.12-$key
 if [ ! -f "$tree/.mhv-done" ]; then
 	rm -rf "$tree"
@@ -17,7 +18,7 @@ if [ ! -f "$tree/.mhv-done" ]; then
 	tar -C "$tree" --strip-components=1 -xf "$src_tar"
 	{
 		make -C "$tree" tinyconfig
-		"$tree"/scripts/kconfig/merge_config.sh -m -O "$tree" "$tree/.config" "$here/kernel.config"
+		"$tree"/scripts/kconfig/merge_config.sh -m -O "$tree" "$tree/.config" "${fragments[@]}"
 		make -C "$tree" olddefconfig
 		make -C "$tree" -j"$(nproc)" CC="ccache gcc" modules_prepare
 	} >&2

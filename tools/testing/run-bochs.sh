@@ -29,7 +29,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/iso/isolinux"
-cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$work/iso/isolinux/"
 cp "$kernel" "$work/iso/vmlinuz"
 cp "$initrd" "$work/iso/initrd.img"
 cat > "$work/iso/isolinux/isolinux.cfg" <<CFG
@@ -39,33 +38,12 @@ label mhv
   kernel /vmlinuz
   append initrd=/initrd.img $(mhv_cmdline "$suites") $pmem $smp_idle
 CFG
-genisoimage -quiet -o "$work/boot.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat \
-	-no-emul-boot -boot-load-size 4 -boot-info-table -R -J "$work/iso"
+mhv_boot_iso "$work"
 
-cat > "$work/bochsrc" <<RC
-megs: $megs
-cpu: model=corei7_haswell_4770, count=$cpus, ips=100000000, reset_on_triple_fault=1, ignore_bad_msrs=1
-romimage: file=/usr/share/bochs/BIOS-bochs-latest
-vgaromimage: file=/usr/share/vgabios/vgabios.bin
-ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
-ata0-master: type=cdrom, path=$work/boot.iso, status=inserted
-boot: cdrom
-com1: enabled=1, mode=file, dev=$log
-display_library: rfb, options="timeout=0"
-speaker: enabled=0
-clock: sync=none, time0=local
-log: $work/bochs.log
-panic: action=fatal
-error: action=report
-info: action=ignore
-debug: action=ignore
-magic_break: enabled=1
-RC
-echo c > "$work/rc"
+mhv_bochsrc "$work/boot.iso" "$log" "$log.bochs-log" "$megs" "$cpus" > "$work/bochsrc"
 : > "$log"
-# The built-in debugger stops at magic breakpoints: keep answering "continue".
-setsid bash -c 'cd "$0" && yes c | bochs -q -f bochsrc -rc rc' "$work" >"$work/bochs.out" 2>&1 &
-mhv_watch $! "$log" "$timeout"
+mhv_bochs_start "$work" "$log.emulator"
+mhv_watch $! "$log" "$timeout" "$log.emulator"
 rc=$?
-grep -a 'Next at t=' "$work/bochs.out" > "$log.ticks" 2>/dev/null
+grep -a 'Next at t=' "$log.emulator" > "$log.ticks" 2>/dev/null
 exit $rc

@@ -21,5 +21,5 @@ setsid qemu-system-x86_64 -machine pc,nvdimm=on -accel tcg -m 1G,slots=2,maxmem=
 	-device nvdimm,id=nvdimm0,memdev=nv0 -no-reboot \
 	-display none -monitor none -serial "file:$log" \
 	-kernel "$kernel" -initrd "$initrd" -append "$(mhv_cmdline "$suites")" \
-	${MHV_QEMU_ARGS:-} >/dev/null 2>"$log.stderr" &
-mhv_watch $! "$log" "$timeout"
+	${MHV_QEMU_ARGS:-} >"$log.emulator" 2>&1 &
+mhv_watch $! "$log" "$timeout" "$log.emulator"
