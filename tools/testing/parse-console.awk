@@ -55,7 +55,7 @@ block == "tap" && /^(not )?ok [0-9]+ / { tap($0, prefix); next }
 block == "kmemleak" && /unreferenced object/ { result("FAIL", "kmemleak: " $0); next }
 
 # Kernel reports that fail the run wherever they appear.
-/BUG: |WARNING: CPU: |WARNING: .* at |general protection fault|Kernel panic|Oops: |possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|UBSAN: |kmemleak: [0-9]+ new suspected|INFO: task .* blocked/ {
+/BUG: |WARNING: CPU: |WARNING: .* at |general protection fault|Kernel panic|Oops: |possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|UBSAN: |kmemleak: [0-9]+ new suspected|INFO: task .* blocked|unchecked MSR access error|rcu_sched self-detected stall/ {
 	splat = $0
 	sub(/^\[ *[0-9.]+\] /, "", splat)
 	result("FAIL", "kernel: " splat)
