@@ -86,7 +86,9 @@ mhv_watch() {
 	wait "$pid" 2>/dev/null
 	rc=$?
 	grep -qa '@@MHV-DONE' "$log" && return 0
-	if [ -n "$stopped" ]; then
+	if grep -qa 'Kernel panic' "$log"; then
+		echo "$(basename "$log" .log): the guest's kernel panicked; console: $log" >&2
+	elif [ -n "$stopped" ]; then
 		echo "$(basename "$log" .log): the guest did not finish in ${timeout}s; console: $log" >&2
 	else
 		echo "$(basename "$log" .log): the emulator exited after $((SECONDS - start)) s" \
