@@ -11,6 +11,7 @@
 #include "core/vm.h"
 #include "pmem/pmem.h"
 #include "vmx/caps.h"
+#include "vmx/mitigations.h"
 
 static long mhv_get_vmx_caps(void __user *argp)
 {
@@ -58,6 +59,7 @@ static struct miscdevice mhv_dev = {
 	.name = "mhv",
 	.fops = &mhv_dev_fops,
 	.mode = 0600,
+	.groups = mhv_mitigation_groups,
 };
 
 int mhv_chardev_register(void)

@@ -12,6 +12,8 @@
 #include "core/chardev.h"
 #include "vmx/caps.h"
 #include "vmx/emergency.h"
+#include "vmx/fault_inject.h"
+#include "vmx/mitigations.h"
 #include "vmx/msr.h"
 #include "vmx/vmxon.h"
 
@@ -20,6 +22,7 @@ static int __init mhv_init(void)
 	int ret;
 
 	mhv_vmx_caps_probe();
+	mhv_mitigations_probe();
 	ret = mhv_msr_bitmap_init();
 	if (ret)
 		return ret;
@@ -34,6 +37,7 @@ static int __init mhv_init(void)
 		pr_err("cannot register /dev/mhv: %d\n", ret);
 		goto emergency_exit;
 	}
+	mhv_fault_inject_init();
 	return 0;
 
 emergency_exit:
@@ -49,6 +53,7 @@ free_bitmap:
 static void __exit mhv_exit(void)
 {
 	mhv_chardev_unregister();
+	mhv_fault_inject_exit();
 	mhv_emergency_module_exit();
 	mhv_vmx_module_exit();
 	mhv_msr_bitmap_exit();

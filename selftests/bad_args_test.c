@@ -176,6 +176,73 @@ TEST_F(fds, sregs_pads_and_reserved_checked)
 	EXPECT_EQ(0, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &good));
 }
 
+static void guest_done(void)
+{
+	GUEST_DONE();
+}
+
+/*
+ * Register states no CPU can be in: hardware fails the entry, and Bochs
+ * stops the whole emulated machine on some (EFER.LMA with CR0.PE clear).
+ * MHV_SET_SREGS refuses them, and the vCPU runs on as it was.
+ */
+TEST(sregs_inconsistent_modes_refused)
+{
+	struct mhv_sregs good, s;
+	struct mhv_vcpu *vcpu;
+	struct mhv_vm *vm;
+	struct ucall uc;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_done);
+	vcpu_sregs_get(vcpu, &good);
+	s = good;
+	s.efer = EFER_LME | EFER_LMA;	/* long mode active with paging off */
+	s.cr0 = X86_CR0_ET;
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	s = good;
+	s.efer &= ~EFER_LMA;		/* LME and paging on, LMA clear */
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	s = good;
+	s.cr4 &= ~X86_CR4_PAE;		/* long mode without PAE */
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	s = good;
+	s.cr0 &= ~X86_CR0_PE;		/* paging without protection */
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	s = good;
+	s.cr0 |= X86_CR0_NW;
+	s.cr0 &= ~X86_CR0_CD;		/* not-write-through without cache-disable */
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	s = good;
+	s.cs.ar |= 0x4000;		/* 64-bit code segment with D set */
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	s = good;
+	s.cr4 |= BIT_ULL(13);		/* VMXE: no nested VMX */
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	s = good;
+	s.cr4 |= BIT_ULL(23);		/* CET: its state is not switched */
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	s = good;
+	s.efer |= BIT_ULL(12);		/* SVME */
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	s = good;
+	s.cr3 = 1ULL << 63;		/* beyond any physical address width */
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+	/* Real mode with a 64-bit code segment. */
+	vcpu_sregs_get(vcpu, &s);
+	s.efer = 0;
+	s.cr0 = X86_CR0_ET;
+	s.cr4 = 0;
+	EXPECT_ERRNO(EINVAL, __vcpu_ioctl(vcpu, MHV_SET_SREGS, &s));
+
+	/* Nothing of it reached the vCPU. */
+	vcpu_sregs_get(vcpu, &s);
+	EXPECT_EQ(good.cr0, s.cr0);
+	EXPECT_EQ(good.cr4, s.cr4);
+	EXPECT_EQ(good.efer, s.efer);
+	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
+	vm_free(vm);
+}
+
 TEST_F(fds, msrs_checked)
 {
 	struct mhv_vcpu *vcpu = self->vcpu;
@@ -192,6 +259,12 @@ TEST_F(fds, msrs_checked)
 	EXPECT_ERRNO(E2BIG, __vcpu_ioctl(vcpu, MHV_GET_MSRS, &m));
 	m.hdr.nmsrs = 0xffffffff;
 	EXPECT_ERRNO(E2BIG, __vcpu_ioctl(vcpu, MHV_SET_MSRS, &m));
+	/* WRMSR would #GP on these in the host when mhv loads them: none is taken. */
+	EXPECT_EQ(0, __vcpu_set_msr(vcpu, MSR_SYSCALL_MASK, 1ULL << 32));
+	EXPECT_EQ(0, __vcpu_set_msr(vcpu, MSR_LSTAR, 0x0000800000000000ULL));
+	EXPECT_EQ(0, __vcpu_set_msr(vcpu, MSR_TSC_AUX, 1ULL << 32));
+	EXPECT_EQ(1, __vcpu_set_msr(vcpu, MSR_SYSCALL_MASK, 0x47700));
+	EXPECT_EQ(0x47700, vcpu_get_msr(vcpu, MSR_SYSCALL_MASK));
 }
 
 TEST_F(fds, cpuid_checked)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CPUID in the guest, answered in the kernel: MHV_SET_CPUID replaces the
- * whole table (indexed and plain entries, missing leaves read 0), and the
+ * whole table (indexed and plain entries, missing leaves read 0, leaves
+ * beyond a range read as the highest basic one for Intel guests), and the
  * default table is the host's with VMX hidden and the hypervisor bit set.
  */
 #include <cpuid.h>
@@ -112,6 +113,47 @@ TEST(set_replaces_the_whole_table)
 	EXPECT_EQ(table[0].ebx, uc.args[1]);
 	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
 	EXPECT_EQ(0, uc.args[0] | uc.args[1] | uc.args[2] | uc.args[3]);
+	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
+	vm_free(vm);
+}
+
+/* "GenuineIntel": out-of-range leaves read as the highest basic leaf, as on Intel CPUs. */
+static const struct mhv_cpuid_entry intel_table[] = {
+	{ .function = 0, .eax = 0xd, .ebx = 0x756e6547, .ecx = 0x6c65746e, .edx = 0x49656e69 },
+	{ .function = 0xd, .index = 0, .flags = MHV_CPUID_FLAG_INDEXED,
+	  .eax = 0xd1, .ebx = 0xd2, .ecx = 0xd3, .edx = 0xd4 },
+	{ .function = 0xd, .index = 1, .flags = MHV_CPUID_FLAG_INDEXED, .eax = 0xe1 },
+	{ .function = 0x40000000, .eax = 0x40000001 },
+	{ .function = 0x80000000, .eax = 0x80000008 },
+};
+
+TEST(intel_out_of_range_leaf_reads_the_highest_basic_leaf)
+{
+	static const struct query q[] = {
+		{ 0xe, 3 },		/* above the basic range */
+		{ 0x80000009, 0 },	/* above the extended range */
+		{ 0x40000002, 0 },	/* above the hypervisor range */
+		{ 0xc0000000, 0 },	/* a range with no leaf at all */
+		{ 0x2, 0 },		/* within range, not listed: 0 */
+		{ 0x80000005, 0 },
+		{ 0x40000001, 0 },
+	};
+	static const bool highest[] = { true, true, true, true, false, false, false };
+	struct mhv_vcpu *vcpu;
+	struct mhv_vm *vm;
+	struct ucall uc;
+	unsigned int i;
+
+	memcpy(queries, q, sizeof(q));
+	nr_queries = ARRAY_SIZE(q);
+	vm = vm_create_with_one_vcpu(&vcpu, guest_cpuid);
+	vcpu_set_cpuid(vcpu, intel_table, ARRAY_SIZE(intel_table));
+	for (i = 0; i < nr_queries; i++) {
+		ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+		/* Leaf 0xd index 0, whatever index was asked. */
+		EXPECT_EQ(highest[i] ? 0xd1 : 0, uc.args[0]) TH_LOG("leaf %#x", q[i].leaf);
+		EXPECT_EQ(highest[i] ? 0xd4 : 0, uc.args[3]) TH_LOG("leaf %#x", q[i].leaf);
+	}
 	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
 	vm_free(vm);
 }

@@ -230,6 +230,40 @@ TEST(get_and_set_stop_at_the_first_unsupported)
 	vm_free(vm);
 }
 
+#define KGS_GUEST_VALUE	0xffff888012345000ULL
+#define USER_DS_SELECTOR	0x2b	/* Linux's __USER_DS: a selector the VMM can hold in GS */
+
+static void guest_kernel_gs_base(void)
+{
+	wrmsr(MSR_KERNEL_GS_BASE, KGS_GUEST_VALUE);
+	GUEST_SYNC(0);
+	GUEST_SYNC(rdmsr(MSR_KERNEL_GS_BASE));
+	GUEST_DONE();
+}
+
+/*
+ * With a non-null GS selector in the VMM, the host reloads GS after every
+ * exit, and load_gs_index() overwrites KERNEL_GS_BASE: the guest's value
+ * must have been saved before that.
+ */
+TEST(kernel_gs_base_survives_a_host_gs_reload)
+{
+	u16 gs = USER_DS_SELECTOR, old_gs;
+	struct mhv_vcpu *vcpu;
+	struct mhv_vm *vm;
+	struct ucall uc;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_kernel_gs_base);
+	asm volatile("mov %%gs, %0\n\tmov %1, %%gs" : "=&r"(old_gs) : "r"(gs));
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	asm volatile("mov %0, %%gs" : : "r"(old_gs));
+	EXPECT_EQ(KGS_GUEST_VALUE, uc.args[0]);
+	EXPECT_EQ(KGS_GUEST_VALUE, vcpu_get_msr(vcpu, MSR_KERNEL_GS_BASE));
+	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
+	vm_free(vm);
+}
+
 TEST(too_many_entries_is_e2big)
 {
 	struct mhv_msr_entry e[MHV_MAX_MSRS + 1];

@@ -26,14 +26,6 @@ static void on_alarm(int sig)
 	__atomic_add_fetch(&signals, 1, __ATOMIC_SEQ_CST);
 }
 
-static s64 ns_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t->tv_sec) * 1000000000LL + now.tv_nsec - t->tv_nsec;
-}
-
 static void guest_spin(void)
 {
 	while (!GUEST_READ(go))

@@ -361,6 +361,8 @@ struct mhv_run {
 #define MHV_INTERNAL_UNHANDLED_EXIT	1	/* VMX exit reason mhv has no handler for */
 #define MHV_INTERNAL_EMULATION		2	/* an MMIO instruction mhv cannot decode */
 #define MHV_INTERNAL_EPT_MISCONFIG	3
+#define MHV_INTERNAL_DELIVERY_EVENT	4	/* MMIO touched while delivering an event */
+#define MHV_INTERNAL_TLB_FLUSH		5	/* INVEPT/INVVPID failed: the vCPU is stopped */
 
 /*
  * Hypercalls: VMCALL with the number in RAX and arguments in RBX, RCX, RDX,

@@ -23,12 +23,6 @@ MODULE_PARM_DESC(enable_vpid, "Tag guest TLB entries with a VPID per VM");
 static bool enable_large_pages = true;
 module_param(enable_large_pages, bool, 0444);
 MODULE_PARM_DESC(enable_large_pages, "Map guest memory with 2M/1G EPT pages where possible");
-static bool enable_ept_ad = true;
-module_param(enable_ept_ad, bool, 0444);
-MODULE_PARM_DESC(enable_ept_ad, "Use EPT accessed/dirty bits");
-static bool enable_pml = true;
-module_param(enable_pml, bool, 0444);
-MODULE_PARM_DESC(enable_pml, "Use page-modification logging for dirty tracking");
 static bool enable_preemption_timer = true;
 module_param(enable_preemption_timer, bool, 0444);
 MODULE_PARM_DESC(enable_preemption_timer, "Bound guest time slices with the VMX preemption timer");
@@ -127,15 +121,15 @@ void mhv_vmx_caps_decode(const struct mhv_vmx_msrs *m,
 	if (!(hw & MHV_FEAT_EPT_AD))
 		hw &= ~MHV_FEAT_PML;
 
-	use = hw;
+	/*
+	 * Reported as the CPU's, never as in use: the dirty log write-protects
+	 * and EPT entries are built with A/D bits off.
+	 */
+	use = hw & ~(MHV_FEAT_EPT_AD | MHV_FEAT_PML);
 	if (!sw->vpid)
 		use &= ~MHV_FEAT_VPID;
 	if (!sw->large_pages)
 		use &= ~(MHV_FEAT_EPT_2M | MHV_FEAT_EPT_1G);
-	if (!sw->ept_ad)
-		use &= ~(MHV_FEAT_EPT_AD | MHV_FEAT_PML);
-	if (!sw->pml)
-		use &= ~MHV_FEAT_PML;
 	if (!sw->preemption_timer)
 		use &= ~MHV_FEAT_PREEMPTION_TIMER;
 
@@ -224,8 +218,6 @@ void mhv_vmx_caps_probe(void)
 	const struct mhv_vmx_switches sw = {
 		.vpid = enable_vpid,
 		.large_pages = enable_large_pages,
-		.ept_ad = enable_ept_ad,
-		.pml = enable_pml,
 		.preemption_timer = enable_preemption_timer,
 	};
 

@@ -3,6 +3,8 @@
 #define MHV_VMX_CAPS_H
 
 #include <linux/types.h>
+#include <asm/vmx.h>
+
 #include "uapi/mhv.h"
 
 /* The capability MSRs as read from one CPU: the input of mhv_vmx_caps_decode(). */
@@ -27,8 +29,6 @@ struct mhv_vmx_msrs {
 struct mhv_vmx_switches {
 	bool vpid;
 	bool large_pages;
-	bool ept_ad;
-	bool pml;
 	bool preemption_timer;
 };
 
@@ -51,6 +51,12 @@ const char *mhv_vmx_status_name(u32 status);
 static inline bool mhv_has(u32 feature)
 {
 	return (mhv_caps.features & feature) == feature;
+}
+
+/* Virtual NMIs: NMI blocking is the guest's, and NMI-window exits exist. */
+static inline bool mhv_vmx_virtual_nmis(void)
+{
+	return mhv_ctl_allowed(mhv_caps.pinbased_ctls, PIN_BASED_VIRTUAL_NMIS);
 }
 
 #endif

@@ -10,6 +10,7 @@
 #include "core/vcpu.h"
 #include "vmx/caps.h"
 #include "vmx/cpuid.h"
+#include "vmx/cr.h"
 
 enum { EAX, EBX, ECX, EDX };
 
@@ -20,6 +21,9 @@ enum { EAX, EBX, ECX, EDX };
 			 BIT(8) | BIT(11) | BIT(13) | BIT(15) | BIT(16) | BIT(17) | BIT(19) | \
 			 BIT(23) | BIT(24) | BIT(25) | BIT(26))
 #define LEAF1_ECX_HYPERVISOR	BIT(31)
+/* FMA, XSAVE, AVX, F16C */
+#define LEAF1_ECX_NEEDS_OSXSAVE	(BIT(12) | BIT(26) | BIT(28) | BIT(29))
+#define LEAF7_EBX_AVX2		BIT(5)
 /* Leaf 7: FSGSBASE BMI1 AVX2 SMEP BMI2 ERMS ADX SMAP CLFLUSHOPT CLWB SHA; FSRM. */
 #define LEAF7_EBX_KEEP	(BIT(0) | BIT(3) | BIT(5) | BIT(7) | BIT(8) | BIT(9) | BIT(19) | \
 			 BIT(20) | BIT(23) | BIT(24) | BIT(29))
@@ -58,6 +62,9 @@ static void filter(struct mhv_vcpu *vcpu, struct mhv_cpuid_entry *e)
 		break;
 	case 1:
 		e->ecx = (e->ecx & LEAF1_ECX_KEEP) | LEAF1_ECX_HYPERVISOR;
+		/* A guest that may not set CR4.OSXSAVE sees no XSAVE, nor what needs it. */
+		if (!(mhv_cr4_guest_allowed() & X86_CR4_OSXSAVE))
+			e->ecx &= ~LEAF1_ECX_NEEDS_OSXSAVE;
 		e->edx &= LEAF1_EDX_KEEP;
 		/* One logical CPU per package, APIC ID = vCPU id. */
 		e->ebx = (e->ebx & 0xffff) | (1 << 16) | (vcpu->id << 24);
@@ -73,6 +80,8 @@ static void filter(struct mhv_vcpu *vcpu, struct mhv_cpuid_entry *e)
 			   LEAF7_EBX_INVPCID : 0);
 		e->ecx = 0;
 		e->edx &= LEAF7_EDX_KEEP;
+		if (!(mhv_cr4_guest_allowed() & X86_CR4_OSXSAVE))
+			e->ebx &= ~LEAF7_EBX_AVX2;
 		break;
 	case 0xd:
 		if (e->index == 0) {
@@ -152,7 +161,7 @@ int mhv_cpuid_set(struct mhv_vcpu *vcpu, const struct mhv_cpuid __user *ucpuid)
 	return 0;
 }
 
-void mhv_cpuid_lookup(struct mhv_vcpu *vcpu, u32 function, u32 index, u32 out[4])
+static const struct mhv_cpuid_entry *find_entry(struct mhv_vcpu *vcpu, u32 function, u32 index)
 {
 	const struct mhv_cpuid_entry *e = vcpu->vmx.cpuid;
 	u32 i;
@@ -160,8 +169,50 @@ void mhv_cpuid_lookup(struct mhv_vcpu *vcpu, u32 function, u32 index, u32 out[4]
 	for (i = 0; i < vcpu->vmx.cpuid_nent; i++, e++)
 		if (e->function == function &&
 		    (!(e->flags & MHV_CPUID_FLAG_INDEXED) || e->index == index))
-			break;
-	if (i == vcpu->vmx.cpuid_nent) {
+			return e;
+	return NULL;
+}
+
+static bool vendor_is_intel(const struct mhv_cpuid_entry *leaf0)
+{
+	/* "GenuineIntel" in EBX, EDX, ECX. */
+	return leaf0->ebx == 0x756e6547 && leaf0->edx == 0x49656e69 && leaf0->ecx == 0x6c65746e;
+}
+
+/*
+ * A leaf above the highest of its range reads, on Intel CPUs, as the highest
+ * basic leaf (SDM, CPUID: "If a value entered for CPUID.EAX is higher than
+ * the maximum input value ... the data for the highest basic information
+ * leaf is returned"); a leaf missing within range reads 0. Guests of other
+ * vendors get 0 for both, as on AMD.
+ */
+static const struct mhv_cpuid_entry *out_of_range(struct mhv_vcpu *vcpu, u32 function)
+{
+	const struct mhv_cpuid_entry *basic = find_entry(vcpu, 0, 0);
+	const struct mhv_cpuid_entry *range;
+	u32 range_leaf;
+
+	if (!basic || !vendor_is_intel(basic))
+		return NULL;
+	if (function >= 0x40000000 && function <= 0x4fffffff)
+		range_leaf = function & 0xffffff00;
+	else if (function >= 0xc0000000)
+		range_leaf = 0xc0000000;
+	else
+		range_leaf = function & 0x80000000;
+	range = find_entry(vcpu, range_leaf, 0);
+	if (range && function <= range->eax)
+		return NULL;
+	return find_entry(vcpu, basic->eax, 0);
+}
+
+void mhv_cpuid_lookup(struct mhv_vcpu *vcpu, u32 function, u32 index, u32 out[4])
+{
+	const struct mhv_cpuid_entry *e = find_entry(vcpu, function, index);
+
+	if (!e)
+		e = out_of_range(vcpu, function);
+	if (!e) {
 		memset(out, 0, 4 * sizeof(u32));
 		return;
 	}

@@ -10,12 +10,14 @@
 #include <linux/types.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
+#include <asm/mce.h>
 #include <asm/processor-flags.h>
 
 #include "core/hypercall.h"
 #include "core/vcpu.h"
 #include "vmx/caps.h"
 #include "vmx/cpuid.h"
+#include "vmx/cr.h"
 #include "vmx/guest_walk.h"
 #include "vmx/msr.h"
 #include "vmx/run.h"
@@ -59,17 +61,114 @@ static int skip(struct mhv_vcpu *vcpu)
 	return MHV_RESUME;
 }
 
+/*
+ * A machine check in the guest is the host's to handle. do_machine_check()
+ * must see it as taken in user mode, as it was from the host's point of view:
+ * from kernel mode it panics on any uncorrected error, where from user mode
+ * it kills the task that consumed the poison (the VMM) and the host lives.
+ */
+static void mhv_vmx_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
+/*
+ * An exception that interrupted the delivery of another event: the
+ * exception is benign (#DB, #AC), so the two are handled one after the
+ * other (SDM 6.15, table 6-5). An interrupt or NMI mhv was injecting goes
+ * back to the queue; an exception or INT n comes again when the
+ * instruction runs again. Returns false when the queue is taken and the
+ * interrupted event must be delivered first.
+ */
+static bool requeue_vectored_event(struct mhv_vcpu *vcpu)
+{
+	struct mhv_vmx_vcpu *vmx = &vcpu->vmx;
+	u32 v = vmx->vectoring;
+	u32 type = v & INTR_INFO_INTR_TYPE_MASK;
+
+	if (!(v & VECTORING_INFO_VALID_MASK))
+		return true;
+	if (type == INTR_TYPE_EXT_INTR || type == INTR_TYPE_NMI_INTR) {
+		if (vmx->event_pending)
+			return false;
+		vmx->event = (struct mhv_event) {
+			.type = type == INTR_TYPE_NMI_INTR ? MHV_EVENT_NMI : MHV_EVENT_INTERRUPT,
+			.vector = v & VECTORING_INFO_VECTOR_MASK,
+		};
+		vmx->event_pending = true;
+	}
+	vmx->vectoring = 0;
+	return true;
+}
+
+/* Deliver to the guest the exception that exited, as the CPU would have. */
+static int reflect_exception(struct mhv_vcpu *vcpu, u32 info)
+{
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
+
+	if (!requeue_vectored_event(vcpu))
+		return MHV_YIELD;
+	if (info & INTR_INFO_DELIVER_CODE_MASK)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+	/* INT1 and INT3 are instructions: their delivery pushes the next RIP. */
+	if (type == INTR_TYPE_PRIV_SW_EXCEPTION || type == INTR_TYPE_SOFT_EXCEPTION)
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
+		     info & (INTR_INFO_VECTOR_MASK | INTR_INFO_INTR_TYPE_MASK |
+			     INTR_INFO_DELIVER_CODE_MASK | INTR_INFO_VALID_MASK));
+	/*
+	 * Out of the inner loop, with interrupts on for a moment: if delivering
+	 * this exception raises it again, the guest never reaches an instruction
+	 * boundary, so no host interrupt or timer exit would ever be taken.
+	 */
+	return MHV_YIELD;
+}
+
+/* The guest's DR6 is mhv's: the exit qualification says what the hardware would have set. */
+static int reflect_db(struct mhv_vcpu *vcpu, u32 info)
+{
+	struct mhv_vmx_vcpu *vmx = &vcpu->vmx;
+	u64 qual = vmcs_readl(EXIT_QUALIFICATION);
+
+	vmx->dr6 = (vmx->dr6 & ~MHV_DR6_TRAP_BITS) |
+		   (qual & (MHV_DR6_TRAP_BITS | MHV_DR6_BD | MHV_DR6_BS));
+	return reflect_exception(vcpu, info);
+}
+
 static int handle_exception_nmi(struct mhv_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
+	u8 vector = info & INTR_INFO_VECTOR_MASK;
 
 	mhv_vmx_save_vectoring(vcpu);
-	/* NMIs and machine checks are the host's: hand them to its handlers. */
-	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+	/* NMIs are the host's: hand them to its handler. */
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR) {
 		asm volatile("int $2");
-	else if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
-		asm volatile("int $18");
-	return MHV_RESUME;
+		return MHV_RESUME;
+	}
+	/* The exception hit an IRET that had unblocked NMIs: block them again (SDM 28.2.3). */
+	if ((info & INTR_INFO_UNBLOCK_NMI) && vector != X86_TRAP_DF &&
+	    mhv_vmx_virtual_nmis())
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) | GUEST_INTR_STATE_NMI);
+	switch (vector) {
+	case X86_TRAP_MC:
+		mhv_vmx_machine_check();
+		return MHV_RESUME;
+	case X86_TRAP_DB:
+		return reflect_db(vcpu, info);
+	case X86_TRAP_AC:
+		return reflect_exception(vcpu, info);
+	}
+	vcpu->vmx.exit.qual = info;
+	return internal_error(vcpu, MHV_INTERNAL_UNHANDLED_EXIT);
 }
 
 static int handle_external_interrupt(struct mhv_vcpu *vcpu)
@@ -93,6 +192,13 @@ static int handle_interrupt_window(struct mhv_vcpu *vcpu)
 {
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
 		     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_BASED_INTR_WINDOW_EXITING);
+	return MHV_RESUME;
+}
+
+static int handle_nmi_window(struct mhv_vcpu *vcpu)
+{
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+		     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_BASED_NMI_WINDOW_EXITING);
 	return MHV_RESUME;
 }
 
@@ -151,13 +257,24 @@ static int handle_io(struct mhv_vcpu *vcpu)
 	return MHV_TO_USER;
 }
 
+static bool in_64bit_mode(void)
+{
+	return (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) &&
+	       (vmcs_read32(GUEST_CS_AR_BYTES) & MHV_SEG_AR_L);
+}
+
+/* MOV CR/DR operands: outside 64-bit mode only the low 32 bits of the register count. */
 static u64 read_gpr(struct mhv_vcpu *vcpu, int reg)
 {
-	return reg == MHV_RSP ? vmcs_readl(GUEST_RSP) : gprs(vcpu)[reg];
+	u64 value = reg == MHV_RSP ? vmcs_readl(GUEST_RSP) : gprs(vcpu)[reg];
+
+	return in_64bit_mode() ? value : (u32)value;
 }
 
 static void write_gpr(struct mhv_vcpu *vcpu, int reg, u64 value)
 {
+	if (!in_64bit_mode())
+		value = (u32)value;
 	if (reg == MHV_RSP)
 		vmcs_writel(GUEST_RSP, value);
 	else
@@ -176,27 +293,42 @@ static int load_pdptes_later(struct mhv_vcpu *vcpu)
 	return MHV_SLOW;
 }
 
+/* An emulated MOV to CR0/CR4 did not flush the guest's TLB as the real one would have. */
+static void flush_guest_tlb(struct mhv_vcpu *vcpu)
+{
+	set_bit(MHV_REQ_TLB_FLUSH, &vcpu->vmx.requests);
+}
+
 static int set_cr0(struct mhv_vcpu *vcpu, u64 val)
 {
-	u64 mask = MHV_CR0_HOST_OWNED;
-	u64 old = (vmcs_readl(GUEST_CR0) & ~mask) | (vmcs_readl(CR0_READ_SHADOW) & mask);
-	u64 cr4 = vmcs_readl(GUEST_CR4);
+	u64 old = mhv_vmx_guest_cr0();
+	u64 cr4 = mhv_vmx_guest_cr4();
 	u64 efer = vmcs_read64(GUEST_IA32_EFER);
+	bool cs_l = vmcs_read32(GUEST_CS_AR_BYTES) & MHV_SEG_AR_L;
 
-	if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
-	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
+	if (!mhv_cr0_valid(val))
 		return inject_gp(vcpu);
+	/* The other low bits ignore writes; ET is hardwired to 1. */
+	val = (val & MHV_CR0_DEFINED) | X86_CR0_ET;
 	if (!(old & X86_CR0_PG) && (val & X86_CR0_PG) && (efer & EFER_LME)) {
-		if (!(cr4 & X86_CR4_PAE))
+		/* Entering long mode needs PAE, and code that is not already 64-bit. */
+		if (!(cr4 & X86_CR4_PAE) || cs_l)
 			return inject_gp(vcpu);
 		efer |= EFER_LMA;
 		mhv_vmx_set_efer(efer);
-	} else if ((old & X86_CR0_PG) && !(val & X86_CR0_PG) && (efer & EFER_LMA)) {
-		efer &= ~EFER_LMA;
-		mhv_vmx_set_efer(efer);
+	} else if (!(val & X86_CR0_PG)) {
+		/* 64-bit code cannot turn paging off under itself, nor can PCIDE stay. */
+		if (((efer & EFER_LMA) && cs_l) || (cr4 & X86_CR4_PCIDE))
+			return inject_gp(vcpu);
+		if (efer & EFER_LMA) {
+			efer &= ~EFER_LMA;
+			mhv_vmx_set_efer(efer);
+		}
 	}
 	vmcs_writel(CR0_READ_SHADOW, val);
 	vmcs_writel(GUEST_CR0, mhv_vmx_hw_cr0(val));
+	if ((old ^ val) & (X86_CR0_PG | X86_CR0_WP))
+		flush_guest_tlb(vcpu);
 	mhv_vmx_skip_insn(vcpu);
 	if (!(old & X86_CR0_PG) && pae_paging(val, cr4, efer))
 		return load_pdptes_later(vcpu);
@@ -205,16 +337,22 @@ static int set_cr0(struct mhv_vcpu *vcpu, u64 val)
 
 static int set_cr4(struct mhv_vcpu *vcpu, u64 val)
 {
-	u64 cr0 = vmcs_readl(GUEST_CR0);
+	u64 cr0 = mhv_vmx_guest_cr0();
 	u64 efer = vmcs_read64(GUEST_IA32_EFER);
-	u64 old = vmcs_readl(CR4_READ_SHADOW);
+	u64 old = mhv_vmx_guest_cr4();
 
-	/* No nested VMX; bits the CPU cannot hold are reserved. */
-	if ((val & X86_CR4_VMXE) || (val & ~mhv_caps.cr4_fixed1) ||
-	    ((efer & EFER_LMA) && !(val & X86_CR4_PAE)))
+	if (!mhv_cr4_valid(val, mhv_cr4_guest_allowed()))
+		return inject_gp(vcpu);
+	/* Long mode keeps PAE and its paging depth; PCIDE needs it and CR3's PCID at 0. */
+	if ((efer & EFER_LMA) && (!(val & X86_CR4_PAE) || ((old ^ val) & X86_CR4_LA57)))
+		return inject_gp(vcpu);
+	if ((val & X86_CR4_PCIDE) && !(old & X86_CR4_PCIDE) &&
+	    (!(efer & EFER_LMA) || (vmcs_readl(GUEST_CR3) & 0xfff)))
 		return inject_gp(vcpu);
 	vmcs_writel(CR4_READ_SHADOW, val);
 	vmcs_writel(GUEST_CR4, mhv_vmx_hw_cr4(val));
+	if (old != val)
+		flush_guest_tlb(vcpu);
 	mhv_vmx_skip_insn(vcpu);
 	if (((old ^ val) & X86_CR4_PAE) && pae_paging(cr0, val, efer))
 		return load_pdptes_later(vcpu);
@@ -250,8 +388,7 @@ static int handle_cr_access(struct mhv_vcpu *vcpu)
 		}
 		break;
 	case 3:		/* LMSW: sets PE, MP, EM, TS; cannot clear PE */
-		val = vmcs_readl(CR0_READ_SHADOW) & MHV_CR0_HOST_OWNED;
-		val |= vmcs_readl(GUEST_CR0) & ~MHV_CR0_HOST_OWNED;
+		val = mhv_vmx_guest_cr0();
 		val = (val & ~0xeULL) | ((qual >> 16) & 0xf);
 		return set_cr0(vcpu, val);
 	}
@@ -271,6 +408,13 @@ static int handle_dr_access(struct mhv_vcpu *vcpu)
 			return inject_ud(vcpu);
 		dr += 2;
 	}
+	/* General detect: the access itself raises #DB, and GD clears so the handler can work. */
+	if (vmx->dr7 & MHV_DR7_GD) {
+		vmx->dr7 &= ~MHV_DR7_GD;
+		vmx->dr6 = (vmx->dr6 & ~MHV_DR6_TRAP_BITS) | MHV_DR6_BD;
+		mhv_vmx_inject_exception(vcpu, X86_TRAP_DB, false, 0);
+		return MHV_RESUME;
+	}
 	/* Debug registers are emulated storage: no guest breakpoint reaches the hardware. */
 	if (from_dr) {
 		if (dr < 4)
@@ -288,10 +432,11 @@ static int handle_dr_access(struct mhv_vcpu *vcpu)
 	} else {
 		if (val >> 32)
 			return inject_gp(vcpu);
+		/* Reserved bits keep their fixed values, whatever is written. */
 		if (dr == 6)
-			vmx->dr6 = val;
+			vmx->dr6 = val & MHV_DR6_VOLATILE;
 		else
-			vmx->dr7 = val;
+			vmx->dr7 = val & MHV_DR7_VOLATILE;
 	}
 	return skip(vcpu);
 }
@@ -321,12 +466,12 @@ static int handle_xsetbv(struct mhv_vcpu *vcpu)
 {
 	u64 *g = gprs(vcpu);
 	u64 value = (g[MHV_RDX] << 32) | (u32)g[MHV_RAX];
-	u64 allowed = vcpu->vmx.fpu.fpstate->user_xfeatures;
+	/* What the guest's FPU buffer holds and the host has on: a subset of a valid XCR0. */
+	u64 allowed = vcpu->vmx.fpu.fpstate->user_xfeatures & vcpu->vmx.host.xcr0;
 
+	/* The host's XSETBV has no fixup: a value the CPU faults on must never reach it. */
 	if ((u32)g[MHV_RCX] != XCR_XFEATURE_ENABLED_MASK ||
-	    VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES)) || (value & ~allowed) ||
-	    !(value & XFEATURE_MASK_FP) ||
-	    ((value & XFEATURE_MASK_YMM) && !(value & XFEATURE_MASK_SSE)))
+	    VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES)) || !mhv_xcr0_valid(value, allowed))
 		return inject_gp(vcpu);
 	vcpu->vmx.xcr0 = value;
 	/* The run loop holds the guest's XCR0 while the guest may run. */
@@ -371,6 +516,7 @@ static const exit_handler_t exit_handlers[] = {
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
 	[EXIT_REASON_INTERRUPT_WINDOW]		= handle_interrupt_window,
+	[EXIT_REASON_NMI_WINDOW]		= handle_nmi_window,
 	[EXIT_REASON_CPUID]			= handle_cpuid,
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_INVD]			= skip,
@@ -412,7 +558,7 @@ static int failed_entry(struct mhv_vcpu *vcpu, u32 reason)
 	run->fail_entry.exit_reason = reason;
 	run->fail_entry.exit_qualification = vmcs_readl(EXIT_QUALIFICATION);
 	if ((reason & 0xffff) == EXIT_REASON_MCE_DURING_VMENTRY)
-		asm volatile("int $18");
+		mhv_vmx_machine_check();
 	return MHV_TO_USER;
 }
 
@@ -513,7 +659,16 @@ int mhv_vmx_handle_slow(struct mhv_vcpu *vcpu)
 		ret = mhv_mmu_handle_fault(&vcpu->vm->mmu, vmx->exit.gpa, vmx->exit.qual);
 		if (ret < 0)
 			return ret;
-		return ret == MHV_FAULT_MAPPED ? MHV_RESUME : mmio_exit(vcpu);
+		if (ret == MHV_FAULT_MAPPED)
+			return MHV_RESUME;
+		/*
+		 * MMIO hit while delivering an event (an IDT, GDT or stack in MMIO):
+		 * the instruction at RIP is not what touched it, so there is nothing
+		 * to emulate.
+		 */
+		if (vmx->vectoring & VECTORING_INFO_VALID_MASK)
+			return internal_error(vcpu, MHV_INTERNAL_DELIVERY_EVENT);
+		return mmio_exit(vcpu);
 	case EXIT_REASON_CR_ACCESS:
 		ret = mhv_mmu_read_guest(&vcpu->vm->mmu, vmx->exit.cr3 & ~0x1fULL,
 					 vmx->pdptes, sizeof(vmx->pdptes));

@@ -186,6 +186,7 @@ static bool valid_msr_value(u32 index, u64 value)
 		return canonical(value);
 	case MSR_TSC_AUX:
 	case MSR_IA32_SYSENTER_CS:
+	case MSR_SYSCALL_MASK:		/* RFLAGS is 32 bits wide; WRMSR faults on the rest */
 		return !(value >> 32);
 	case MSR_IA32_CR_PAT:
 		return valid_pat(value);

@@ -21,6 +21,7 @@
 #include "core/vcpu.h"
 #include "pmem/pmem.h"
 #include "vmx/caps.h"
+#include "vmx/mitigations.h"
 #include "vmx/msr.h"
 #include "vmx/run.h"
 #include "vmx/vmcs.h"
@@ -28,15 +29,35 @@
 
 int __mhv_vmx_enter(u64 *gprs, unsigned int resume);
 
-void mhv_vmx_skip_insn(struct mhv_vcpu *vcpu)
+/*
+ * An instruction mhv completed for the guest ends, as it would on the CPU,
+ * with the single-step trap when RFLAGS.TF is set.
+ */
+static void single_step_trap(struct mhv_vcpu *vcpu)
+{
+	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF) ||
+	    (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
+		return;
+	vcpu->vmx.dr6 = (vcpu->vmx.dr6 & ~MHV_DR6_TRAP_BITS) | MHV_DR6_BS;
+	mhv_vmx_inject_exception(vcpu, X86_TRAP_DB, false, 0);
+}
+
+/* An instruction mhv emulated is done: the guest goes on as the CPU would have. */
+static void finish_insn(struct mhv_vcpu *vcpu, unsigned long next_rip)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
-	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	vmcs_writel(GUEST_RIP, next_rip);
 	/* Blocking by STI or MOV SS ends with the instruction that followed it. */
 	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	single_step_trap(vcpu);
+}
+
+void mhv_vmx_skip_insn(struct mhv_vcpu *vcpu)
+{
+	finish_insn(vcpu, vmcs_readl(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 }
 
 void mhv_vmx_inject_exception(struct mhv_vcpu *vcpu, u8 vector, bool has_error, u32 error)
@@ -112,6 +133,11 @@ static void inject_pending(struct mhv_vcpu *vcpu)
 	if (vmx->vectoring & VECTORING_INFO_VALID_MASK) {
 		if (vmx->vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
 			vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, vmx->vectoring_error);
+		/* An NMI whose delivery was cut short did not block NMIs yet (SDM 28.2.4). */
+		if ((vmx->vectoring & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+			vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+				     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+				     ~GUEST_INTR_STATE_NMI);
 		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx->vectoring_len);
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vmx->vectoring & ~INTR_INFO_UNBLOCK_NMI);
 		vmx->vectoring = 0;
@@ -136,27 +162,59 @@ static void inject_pending(struct mhv_vcpu *vcpu)
 		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, ctl | CPU_BASED_INTR_WINDOW_EXITING);
 		return;
 	}
-	if (vmx->event.type == MHV_EVENT_NMI && (blocking & GUEST_INTR_STATE_NMI))
+	/* STI blocking holds NMIs off too: entry may fail with both (SDM 26.3.1.5). */
+	if (vmx->event.type == MHV_EVENT_NMI &&
+	    (blocking & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))) {
+		if (mhv_vmx_virtual_nmis())
+			vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+				     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) |
+				     CPU_BASED_NMI_WINDOW_EXITING);
 		return;
+	}
 	info = vmx->event.vector | INTR_INFO_VALID_MASK |
 	       (vmx->event.type == MHV_EVENT_NMI ? INTR_TYPE_NMI_INTR : INTR_TYPE_EXT_INTR);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 	vmx->event_pending = false;
 }
 
+/*
+ * Stale translations would let the guest reach memory it no longer owns: a
+ * vCPU whose flush the CPU refused never runs again.
+ */
+static int flush_failed(struct mhv_vcpu *vcpu)
+{
+	struct mhv_run *run = vcpu->run;
+
+	vcpu->vmx.stopped = true;
+	run->exit_reason = MHV_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = MHV_INTERNAL_TLB_FLUSH;
+	run->internal.exit_reason = 0;
+	run->internal.exit_qualification = 0;
+	run->internal.guest_phys_addr = 0;
+	pr_err_ratelimited("INVEPT/INVVPID failed: vCPU stopped\n");
+	return MHV_TO_USER;
+}
+
+static int flush_tlb(struct mhv_vcpu *vcpu)
+{
+	if (mhv_invept(VMX_EPT_EXTENT_CONTEXT, vcpu->vm->eptp) ||
+	    (vcpu->vm->vpid && mhv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vm->vpid)))
+		return flush_failed(vcpu);
+	return MHV_RESUME;
+}
+
 /* Work that must be done with the VMCS current before the next entry. */
-static void before_entry(struct mhv_vcpu *vcpu)
+static int before_entry(struct mhv_vcpu *vcpu)
 {
 	struct mhv_vmx_vcpu *vmx = &vcpu->vmx;
 
 	/* A plain load first: the locked bit operation is for the rare case. */
-	if (READ_ONCE(vmx->requests) && test_and_clear_bit(MHV_REQ_TLB_FLUSH, &vmx->requests)) {
-		mhv_invept(VMX_EPT_EXTENT_CONTEXT, vcpu->vm->eptp);
-		if (vcpu->vm->vpid)
-			mhv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vcpu->vm->vpid);
-	}
+	if (READ_ONCE(vmx->requests) && test_and_clear_bit(MHV_REQ_TLB_FLUSH, &vmx->requests) &&
+	    flush_tlb(vcpu) != MHV_RESUME)
+		return MHV_TO_USER;
+	/* An MMIO instruction user space completed. */
 	if (vmx->rip_dirty) {
-		vmcs_writel(GUEST_RIP, vmx->rip);
+		finish_insn(vcpu, vmx->rip);
 		vmx->rip_dirty = false;
 	}
 	if (vmx->pdptes_dirty) {
@@ -170,7 +228,8 @@ static void before_entry(struct mhv_vcpu *vcpu)
 		inject_pending(vcpu);
 	/* Without VPID every guest shares tag 0 with the host: flush on each entry. */
 	if (!vcpu->vm->vpid)
-		mhv_invept(VMX_EPT_EXTENT_CONTEXT, vcpu->vm->eptp);
+		return flush_tlb(vcpu);
+	return MHV_RESUME;
 }
 
 static bool host_wants_cpu(void)
@@ -215,10 +274,15 @@ static int run_inner(struct mhv_vcpu *vcpu)
 		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, guest_slice());
 	if (vmx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vmx->xcr0);
+	/* fpu_swap_kvm_fpstate() leaves PKRU alone: the guest's WRPKRU must not reach the VMM. */
+	if (boot_cpu_has(X86_FEATURE_OSPKE) && vmx->pkru != vmx->host.pkru)
+		wrpkru(vmx->pkru);
 	for (;;) {
 		u32 reason;
 
-		before_entry(vcpu);
+		ret = before_entry(vcpu);
+		if (ret != MHV_RESUME)
+			break;
 		WRITE_ONCE(vmx->running_cpu, cpu);
 		/* Pairs with mhv_vmx_kick(): either we see the request or it sees us running. */
 		smp_mb();
@@ -229,6 +293,7 @@ static int run_inner(struct mhv_vcpu *vcpu)
 		}
 		if (native_read_cr2() != vmx->cr2)
 			native_write_cr2(vmx->cr2);
+		mhv_l1d_flush();
 		ret = __mhv_vmx_enter(vmx->gprs, vmx->vmcs.launched);
 		vmx->cr2 = native_read_cr2();
 		WRITE_ONCE(vmx->running_cpu, -1);
@@ -245,6 +310,11 @@ static int run_inner(struct mhv_vcpu *vcpu)
 	}
 	if (ret == MHV_TO_USER)
 		vcpu->run->rflags = vmcs_readl(GUEST_RFLAGS);
+	if (boot_cpu_has(X86_FEATURE_OSPKE)) {
+		vmx->pkru = rdpkru();
+		if (vmx->pkru != vmx->host.pkru)
+			wrpkru(vmx->host.pkru);
+	}
 	/* The host's FPU code (an interrupt's kernel_fpu_begin) expects its XCR0. */
 	if (vmx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
@@ -266,6 +336,8 @@ static void save_host(struct mhv_vcpu *vcpu)
 	get_debugreg(h->dr7, 7);
 	rdmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
 	h->xcr0 = boot_cpu_has(X86_FEATURE_OSXSAVE) ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+	if (boot_cpu_has(X86_FEATURE_OSPKE))
+		h->pkru = rdpkru();
 	mhv_msr_load_guest(vcpu);
 }
 
@@ -274,6 +346,8 @@ static void restore_host(struct mhv_vcpu *vcpu)
 {
 	struct mhv_host_state *h = &vcpu->vmx.host;
 
+	/* First, while KERNEL_GS_BASE is still the guest's: load_gs_index() overwrites it. */
+	mhv_msr_put_guest(vcpu);
 	if (h->ldt)
 		asm volatile("lldt %0" : : "r" (h->ldt));
 	if (h->ds)
@@ -284,9 +358,10 @@ static void restore_host(struct mhv_vcpu *vcpu)
 		loadsegment(fs, h->fs);
 		wrmsrl(MSR_FS_BASE, h->fs_base);
 	}
-	if (h->gs)
+	if (h->gs) {
 		load_gs_index(h->gs);
-	mhv_msr_put_guest(vcpu);
+		wrmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	}
 	/* VM exits clear DR7 and DEBUGCTL, and set the TR and GDT limits to their maximum. */
 	if (h->dr7 & MHV_DR7_BP_ENABLES)
 		set_debugreg(h->dr7, 7);
@@ -330,6 +405,8 @@ int mhv_vmx_run(struct mhv_vcpu *vcpu)
 	int ret;
 
 	run->exit_reason = MHV_EXIT_NONE;
+	if (vmx->stopped)
+		return -EIO;
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = MHV_EXIT_INTR;
 		return -EINTR;
@@ -356,6 +433,12 @@ int mhv_vmx_run(struct mhv_vcpu *vcpu)
 			preempt_enable();
 			break;
 		}
+		/*
+		 * A context switch or an interrupt's kernel_fpu_begin() saved the
+		 * guest's FPU registers and left others there: load them back.
+		 */
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
 		save_host(vcpu);
 		ret = run_inner(vcpu);
 		restore_host(vcpu);

@@ -7,6 +7,7 @@
 
 #include "core/vcpu.h"
 #include "mmu/mmu.h"
+#include "vmx/cr.h"
 #include "vmx/state.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_ops.h"
@@ -21,8 +22,6 @@ struct seg_fields {
 static const struct seg_fields seg_fields[] = {
 	SEG(CS), SEG(DS), SEG(ES), SEG(FS), SEG(GS), SEG(SS), SEG(TR), SEG(LDTR),
 };
-
-#define EFER_VALID	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
 static struct mhv_segment *sregs_seg(struct mhv_sregs *s, int i)
 {
@@ -172,10 +171,8 @@ static void do_get_sregs(struct mhv_vcpu *vcpu, void *arg)
 	s->idt.base = vmcs_readl(GUEST_IDTR_BASE);
 	s->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
 	/* Host-owned bits read as the guest wrote them. */
-	s->cr0 = (vmcs_readl(GUEST_CR0) & ~MHV_CR0_HOST_OWNED) |
-		 (vmcs_readl(CR0_READ_SHADOW) & MHV_CR0_HOST_OWNED);
-	s->cr4 = (vmcs_readl(GUEST_CR4) & ~MHV_CR4_HOST_OWNED) |
-		 (vmcs_readl(CR4_READ_SHADOW) & MHV_CR4_HOST_OWNED);
+	s->cr0 = mhv_vmx_guest_cr0();
+	s->cr4 = mhv_vmx_guest_cr4();
 	s->cr3 = vmcs_readl(GUEST_CR3);
 	s->cr2 = vcpu->vmx.cr2;
 	s->efer = vmcs_read64(GUEST_IA32_EFER);
@@ -209,10 +206,14 @@ int mhv_vmx_set_sregs(struct mhv_vcpu *vcpu, const struct mhv_sregs *sregs)
 	for (i = 0; i < ARRAY_SIZE(tables); i++)
 		if (memchr_inv(tables[i]->pad, 0, sizeof(tables[i]->pad)))
 			return -EINVAL;
-	if (memchr_inv(sregs->reserved, 0, sizeof(sregs->reserved)) ||
-	    (sregs->efer & ~EFER_VALID) || (sregs->cr4 & X86_CR4_VMXE) ||
-	    (sregs->cr0 >> 32) || (sregs->cr4 >> 32))
+	if (memchr_inv(sregs->reserved, 0, sizeof(sregs->reserved)))
 		return -EINVAL;
+	/* An inconsistent mode fails the entry on hardware and kills Bochs outright. */
+	if (!mhv_sregs_valid(sregs, mhv_cr4_guest_allowed(), boot_cpu_data.x86_phys_bits)) {
+		pr_info_ratelimited("MHV_SET_SREGS: inconsistent state: cr0 %#llx cr4 %#llx efer %#llx cs.ar %#x\n",
+				    sregs->cr0, sregs->cr4, sregs->efer, sregs->cs.ar);
+		return -EINVAL;
+	}
 	if (pae_paging(sregs)) {
 		/* With EPT the CPU takes PAE PDPTEs from the VMCS at entry, not from memory. */
 		int ret = mhv_mmu_read_guest(&vcpu->vm->mmu, sregs->cr3 & ~0x1fULL,

@@ -35,6 +35,7 @@ struct mhv_guest_msrs {
 struct mhv_host_state {
 	u64 star, lstar, cstar, sfmask, kernel_gs_base, tsc_aux;
 	u64 fs_base, debugctl, dr7, xcr0;
+	u32 pkru;
 	u16 ds, es, fs, gs, ldt;
 };
 
@@ -56,7 +57,13 @@ struct mhv_exit_info {
 
 /* Architectural bits (SDM 17.2, 28.2.1) under mhv's names: kernel headers keep them KVM-private. */
 #define MHV_DR6_FIXED_1		0xffff0ff0
+#define MHV_DR6_VOLATILE	0xe00f		/* B0-B3, BD, BS, BT: the rest reads fixed */
+#define MHV_DR6_TRAP_BITS	0xf
+#define MHV_DR6_BD		BIT(13)
+#define MHV_DR6_BS		BIT(14)
 #define MHV_DR7_FIXED_1		0x400
+#define MHV_DR7_VOLATILE	0xffff2bff
+#define MHV_DR7_GD		BIT(13)
 #define MHV_DR7_BP_ENABLES	0xff
 #define MHV_EPT_VIOLATION_FETCH	BIT(2)
 
@@ -69,9 +76,10 @@ struct mhv_vmx_vcpu {
 	u64 dr6;
 	u64 dr7;		/* the hardware's guest DR7 stays 0x400 */
 	u64 xcr0;
+	u32 pkru;
 	struct mhv_guest_msrs msrs;
 	struct mhv_host_state host;
-	bool host_saved;		/* host state saved, guest MSRs loaded */
+	bool stopped;			/* a TLB flush failed: never enter again */
 	int host_cpu;			/* CPU whose host state the VMCS holds */
 	u64 host_cr3;
 	struct fpu_guest fpu;

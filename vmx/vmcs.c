@@ -37,7 +37,20 @@ u64 mhv_vmx_hw_cr0(u64 cr0)
 
 u64 mhv_vmx_hw_cr4(u64 cr4)
 {
-	return (cr4 | mhv_caps.cr4_fixed0) & mhv_caps.cr4_fixed1;
+	/* With CR4.MCE clear a machine check in the guest would shut the CPU down. */
+	return (cr4 | mhv_caps.cr4_fixed0 | X86_CR4_MCE) & mhv_caps.cr4_fixed1;
+}
+
+u64 mhv_vmx_guest_cr0(void)
+{
+	return (vmcs_readl(GUEST_CR0) & ~MHV_CR0_HOST_OWNED) |
+	       (vmcs_readl(CR0_READ_SHADOW) & MHV_CR0_HOST_OWNED);
+}
+
+u64 mhv_vmx_guest_cr4(void)
+{
+	return (vmcs_readl(GUEST_CR4) & ~MHV_CR4_HOST_OWNED) |
+	       (vmcs_readl(CR4_READ_SHADOW) & MHV_CR4_HOST_OWNED);
 }
 
 void mhv_vmx_set_efer(u64 efer)
@@ -58,7 +71,7 @@ static void setup_controls(struct mhv_vcpu *vcpu)
 	u32 proc2;
 
 	u32 pin = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
-		  mhv_ctl_allowed(mhv_caps.pinbased_ctls, PIN_BASED_VIRTUAL_NMIS);
+		  (mhv_vmx_virtual_nmis() ? PIN_BASED_VIRTUAL_NMIS : 0);
 	u32 exit = VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
 		   VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_DEBUG_CONTROLS;
 
@@ -94,8 +107,13 @@ static void setup_controls(struct mhv_vcpu *vcpu)
 		     adjust_ctls(VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_DEBUG_CONTROLS,
 				 mhv_caps.entry_ctls) & ~VM_ENTRY_IA32E_MODE);
 
-	/* Machine checks belong to the host. */
-	vmcs_write32(EXCEPTION_BITMAP, BIT(X86_TRAP_MC));
+	/*
+	 * Machine checks belong to the host. #AC and #DB exit because the CPU
+	 * can be made to raise them forever while delivering them (CVE-2015-5307,
+	 * CVE-2015-8104) and never take a host interrupt; mhv reflects them.
+	 * #DB also carries DR6, which mhv emulates.
+	 */
+	vmcs_write32(EXCEPTION_BITMAP, BIT(X86_TRAP_MC) | BIT(X86_TRAP_AC) | BIT(X86_TRAP_DB));
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);

@@ -6,7 +6,9 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
+#include <asm/percpu.h>
 
 #define GPR(n)	((n) * 8)
 
@@ -51,6 +53,8 @@ SYM_FUNC_START(__mhv_vmx_enter)
 	mov	GPR(14)(%rax), %r14
 	mov	GPR(15)(%rax), %r15
 	mov	GPR(0)(%rax), %rax
+	/* MDS/TAA/RFDS: nothing the host left in CPU buffers for the guest (clobbers ZF only). */
+	CLEAR_CPU_BUFFERS
 	jnc	.Llaunch
 
 	UNWIND_HINT_SAVE
@@ -86,18 +90,39 @@ SYM_INNER_LABEL(__mhv_vmx_exit, SYM_L_GLOBAL)
 .Lfail:
 	mov	$1, %ebx
 .Lout:
-	/* No guest value may steer speculation in the host. */
+	/*
+	 * No guest value may steer speculation in the host, not even those the
+	 * pops below reload (a cache miss there runs ahead with the old ones).
+	 */
 	xor	%ecx, %ecx
 	xor	%edx, %edx
+	xor	%ebp, %ebp
 	xor	%esi, %esi
 	xor	%edi, %edi
 	xor	%r8d, %r8d
 	xor	%r9d, %r9d
 	xor	%r10d, %r10d
 	xor	%r11d, %r11d
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	xor	%r15d, %r15d
 	/* Before the first unbalanced RET: the guest may have poisoned the RSB. */
 	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
 			   X86_FEATURE_RSB_VMEXIT_LITE
+	/*
+	 * Legacy IBRS protects only when written after leaving a less privileged
+	 * mode, guest mode included; the guest cannot change SPEC_CTRL itself
+	 * (the MSR is not passed through), so the host's value is rewritten as is.
+	 */
+	ALTERNATIVE "jmp .Lspec_ctrl_done", "", X86_FEATURE_KERNEL_IBRS
+	mov	$MSR_IA32_SPEC_CTRL, %ecx
+	mov	PER_CPU_VAR(x86_spec_ctrl_current), %eax
+	mov	PER_CPU_VAR(x86_spec_ctrl_current + 4), %edx
+	wrmsr
+.Lspec_ctrl_done:
+	/* BHI: the guest's branch history must not steer the host's indirect branches. */
+	CLEAR_BRANCH_HISTORY_VMEXIT
 	mov	%ebx, %eax
 	pop	%rdi
 	pop	%rbx

@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #include <asm/vmx.h>
 
+#include "vmx/fault_inject.h"
+
 #define VMCS_WIDTH(field)	(((field) >> 13) & 3)
 #define VMCS_WIDTH_16		0
 #define VMCS_WIDTH_64		1
@@ -121,6 +123,8 @@ failed:
 
 static inline int mhv_vmptrld(u64 pa)
 {
+	if (mhv_should_fail_vmptrld())
+		goto failed;
 	asm goto("vmptrld %0\n\t"
 		 "jna %l[failed]"
 		 : : "m" (pa) : "cc", "memory" : failed);
@@ -130,28 +134,32 @@ failed:
 	return -EIO;
 }
 
-static inline void mhv_invept(unsigned long type, u64 eptp)
+static inline int mhv_invept(unsigned long type, u64 eptp)
 {
 	struct { u64 eptp, gpa; } desc = { eptp, 0 };
 
+	if (mhv_should_fail_invept())
+		goto failed;
 	asm goto("invept %0, %1\n\t"
 		 "jna %l[failed]"
 		 : : "m" (desc), "r" (type) : "cc", "memory" : failed);
-	return;
+	return 0;
 failed:
 	mhv_vmx_insn_failed("invept", eptp);
+	return -EIO;
 }
 
-static inline void mhv_invvpid(unsigned long type, u16 vpid)
+static inline int mhv_invvpid(unsigned long type, u16 vpid)
 {
 	struct { u64 vpid, gva; } desc = { vpid, 0 };
 
 	asm goto("invvpid %0, %1\n\t"
 		 "jna %l[failed]"
 		 : : "m" (desc), "r" (type) : "cc", "memory" : failed);
-	return;
+	return 0;
 failed:
 	mhv_vmx_insn_failed("invvpid", vpid);
+	return -EIO;
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
+#include <asm/nospec-branch.h>
 #include <asm/tlbflush.h>
 
 #include "vmx/caps.h"
@@ -86,6 +87,7 @@ void mhv_loaded_vmcs_clear(struct mhv_loaded_vmcs *lv)
 int mhv_loaded_vmcs_load(struct mhv_loaded_vmcs *lv)
 {
 	int cpu = smp_processor_id();
+	bool added = false;
 	int ret;
 
 	if (lv->cpu != cpu) {
@@ -93,13 +95,27 @@ int mhv_loaded_vmcs_load(struct mhv_loaded_vmcs *lv)
 		smp_rmb();
 		list_add(&lv->cpu_link, this_cpu_ptr(&loaded_vmcss));
 		lv->cpu = cpu;
+		added = true;
 	}
 	if (this_cpu_read(current_vmcs) == lv)
 		return 0;
 	ret = mhv_vmptrld(page_to_phys(lv->page));
-	if (!ret)
-		this_cpu_write(current_vmcs, lv);
-	return ret;
+	if (ret) {
+		/* Not active here after all: the caller frees it, nothing may VMCLEAR it. */
+		if (added) {
+			list_del(&lv->cpu_link);
+			lv->cpu = -1;
+		}
+		return ret;
+	}
+	/*
+	 * Another vCPU's VMCS was current: it may belong to another VM, whose
+	 * branch predictions must not steer this one (KVM does the same).
+	 */
+	if (this_cpu_read(current_vmcs))
+		indirect_branch_prediction_barrier();
+	this_cpu_write(current_vmcs, lv);
+	return 0;
 }
 
 static void vmclear_all_local(void)

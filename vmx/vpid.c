@@ -33,6 +33,7 @@ u16 mhv_vpid_alloc(void)
 struct flush_args {
 	u16 vpid;
 	u64 eptp;
+	bool failed;
 };
 
 static void flush_local(void *data)
@@ -42,9 +43,9 @@ static void flush_local(void *data)
 	if (!mhv_vmx_cpu_is_on())
 		return;
 	/* The next VM may get the same EPT root page or VPID: nothing stale may hit. */
-	mhv_invept(VMX_EPT_EXTENT_CONTEXT, args->eptp);
-	if (args->vpid)
-		mhv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, args->vpid);
+	if (mhv_invept(VMX_EPT_EXTENT_CONTEXT, args->eptp) ||
+	    (args->vpid && mhv_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, args->vpid)))
+		WRITE_ONCE(args->failed, true);
 }
 
 void mhv_vm_flush_and_release(u16 vpid, u64 eptp)
@@ -52,7 +53,8 @@ void mhv_vm_flush_and_release(u16 vpid, u64 eptp)
 	struct flush_args args = { .vpid = vpid, .eptp = eptp };
 
 	on_each_cpu(flush_local, &args, 1);
-	if (!vpid)
+	/* Translations tagged with it may live on: the VPID is never handed out again. */
+	if (!vpid || args.failed)
 		return;
 	spin_lock(&vpid_lock);
 	__clear_bit(vpid, vpid_used);

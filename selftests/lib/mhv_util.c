@@ -28,6 +28,14 @@ void __mhv_die(const char *file, int line, const char *fmt, ...)
 	abort();
 }
 
+s64 ns_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000000000LL + now.tv_nsec - t->tv_nsec;
+}
+
 int sysfs_write(const char *path, const char *val)
 {
 	FILE *f = fopen(path, "w");

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "uapi/mhv.h"
 #include "processor.h"
@@ -78,6 +79,9 @@ struct mhv_vcpu {
 	struct mhv_run *run;
 	char why[2048];		/* the last ucall or exit, for failure messages */
 };
+
+/* Nanoseconds of CLOCK_MONOTONIC since @t. */
+s64 ns_since(const struct timespec *t);
 
 /* Kernel files (sysfs, debugfs): 0 or -errno. A read gets the first line, no newline. */
 int sysfs_write(const char *path, const char *val);

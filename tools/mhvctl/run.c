@@ -350,6 +350,8 @@ static void exit_internal(struct vm *vm)
 		[MHV_INTERNAL_UNHANDLED_EXIT] = "unhandled exit",
 		[MHV_INTERNAL_EMULATION] = "MMIO instruction it cannot decode",
 		[MHV_INTERNAL_EPT_MISCONFIG] = "EPT misconfiguration",
+		[MHV_INTERNAL_DELIVERY_EVENT] = "MMIO touched while delivering an event",
+		[MHV_INTERNAL_TLB_FLUSH] = "a TLB flush failed, the vCPU is stopped",
 	};
 	u32 sub = r->internal.suberror;
 

@@ -157,7 +157,7 @@ machines() {
 		# Hotplug and VMCS migration need a second CPU; SMP Bochs is ~5x slower.
 		if [[ ",$all," == *,smp,* ]]; then
 			(
-				export MHV_BOCHS_CPUS=2
+				export MHV_BOCHS_CPUS=2 MHV_MITIGATIONS=default
 				machine run-bochs.sh smp 2400 bochs-smp
 			) &
 			names+=(bochs-smp)
