@@ -57,6 +57,34 @@ static const struct mhv_cpuid_entry *find(u32 leaf, u32 index)
 	return NULL;
 }
 
+/* The guest asks @q in order under @t; each answer is @expected's entry, or 0s for NULL. */
+static void guest_sees(struct __test_metadata *_metadata,
+		       const struct mhv_cpuid_entry *t, unsigned int nt,
+		       const struct query *q, const struct mhv_cpuid_entry **expected,
+		       unsigned int nq)
+{
+	struct mhv_vcpu *vcpu;
+	struct mhv_vm *vm;
+	struct ucall uc;
+	unsigned int i;
+
+	memcpy(queries, q, nq * sizeof(*q));
+	nr_queries = nq;
+	vm = vm_create_with_one_vcpu(&vcpu, guest_cpuid);
+	vcpu_set_cpuid(vcpu, t, nt);
+	for (i = 0; i < nq; i++) {
+		const struct mhv_cpuid_entry *e = expected[i];
+
+		ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+		EXPECT_EQ(e ? e->eax : 0, uc.args[0]) TH_LOG("leaf %#x.%u", q[i].leaf, q[i].index);
+		EXPECT_EQ(e ? e->ebx : 0, uc.args[1]) TH_LOG("leaf %#x.%u", q[i].leaf, q[i].index);
+		EXPECT_EQ(e ? e->ecx : 0, uc.args[2]) TH_LOG("leaf %#x.%u", q[i].leaf, q[i].index);
+		EXPECT_EQ(e ? e->edx : 0, uc.args[3]) TH_LOG("leaf %#x.%u", q[i].leaf, q[i].index);
+	}
+	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
+	vm_free(vm);
+}
+
 TEST(set_table_is_what_the_guest_sees)
 {
 	static const struct query q[] = {
@@ -67,31 +95,12 @@ TEST(set_table_is_what_the_guest_sees)
 		{ 0x40000000, 0 }, { 0x80000000, 0 },
 		{ 2, 0 }, { 0x80000001, 0 },	/* not listed: 0 */
 	};
-	struct mhv_vcpu *vcpu;
-	struct mhv_vm *vm;
-	struct ucall uc;
+	const struct mhv_cpuid_entry *expected[ARRAY_SIZE(q)];
 	unsigned int i;
 
-	memcpy(queries, q, sizeof(q));
-	nr_queries = ARRAY_SIZE(q);
-	vm = vm_create_with_one_vcpu(&vcpu, guest_cpuid);
-	vcpu_set_cpuid(vcpu, table, ARRAY_SIZE(table));
-
-	for (i = 0; i < nr_queries; i++) {
-		const struct mhv_cpuid_entry *e = find(q[i].leaf, q[i].index);
-
-		ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
-		EXPECT_EQ(e ? e->eax : 0, uc.args[0])
-			TH_LOG("leaf %#x.%u", q[i].leaf, q[i].index);
-		EXPECT_EQ(e ? e->ebx : 0, uc.args[1])
-			TH_LOG("leaf %#x.%u", q[i].leaf, q[i].index);
-		EXPECT_EQ(e ? e->ecx : 0, uc.args[2])
-			TH_LOG("leaf %#x.%u", q[i].leaf, q[i].index);
-		EXPECT_EQ(e ? e->edx : 0, uc.args[3])
-			TH_LOG("leaf %#x.%u", q[i].leaf, q[i].index);
-	}
-	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
-	vm_free(vm);
+	for (i = 0; i < ARRAY_SIZE(q); i++)
+		expected[i] = find(q[i].leaf, q[i].index);
+	guest_sees(_metadata, table, ARRAY_SIZE(table), q, expected, ARRAY_SIZE(q));
 }
 
 TEST(set_replaces_the_whole_table)
@@ -138,24 +147,13 @@ TEST(intel_out_of_range_leaf_reads_the_highest_basic_leaf)
 		{ 0x80000005, 0 },
 		{ 0x40000001, 0 },
 	};
-	static const bool highest[] = { true, true, true, true, false, false, false };
-	struct mhv_vcpu *vcpu;
-	struct mhv_vm *vm;
-	struct ucall uc;
-	unsigned int i;
+	/* Leaf 0xd index 0, whatever index was asked. */
+	const struct mhv_cpuid_entry *highest = &intel_table[1];
+	const struct mhv_cpuid_entry *expected[] = {
+		highest, highest, highest, highest, NULL, NULL, NULL,
+	};
 
-	memcpy(queries, q, sizeof(q));
-	nr_queries = ARRAY_SIZE(q);
-	vm = vm_create_with_one_vcpu(&vcpu, guest_cpuid);
-	vcpu_set_cpuid(vcpu, intel_table, ARRAY_SIZE(intel_table));
-	for (i = 0; i < nr_queries; i++) {
-		ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
-		/* Leaf 0xd index 0, whatever index was asked. */
-		EXPECT_EQ(highest[i] ? 0xd1 : 0, uc.args[0]) TH_LOG("leaf %#x", q[i].leaf);
-		EXPECT_EQ(highest[i] ? 0xd4 : 0, uc.args[3]) TH_LOG("leaf %#x", q[i].leaf);
-	}
-	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
-	vm_free(vm);
+	guest_sees(_metadata, intel_table, ARRAY_SIZE(intel_table), q, expected, ARRAY_SIZE(q));
 }
 
 TEST(default_table_is_the_hosts_filtered)

@@ -27,60 +27,6 @@
 #define XFEATURE_XTILE_CFG	BIT_ULL(17)
 #define MMIO_GPA		0xd0000000ULL
 
-static u8 write_cr0_safe(u64 v)
-{
-	register u64 r11 asm("r11");
-
-	asm volatile(MHV_ASM_SAFE("mov %1, %%cr0") : "=&r"(r11) : "r"(v) : "r10", "memory");
-	return mhv_safe_vector(r11);
-}
-
-static u8 write_cr4_safe(u64 v)
-{
-	register u64 r11 asm("r11");
-
-	asm volatile(MHV_ASM_SAFE("mov %1, %%cr4") : "=&r"(r11) : "r"(v) : "r10", "memory");
-	return mhv_safe_vector(r11);
-}
-
-static u8 xsetbv_safe(u64 v)
-{
-	register u64 r11 asm("r11");
-
-	asm volatile(MHV_ASM_SAFE("xsetbv")
-		     : "=r"(r11) : "a"((u32)v), "d"((u32)(v >> 32)), "c"(0) : "r10", "memory");
-	return mhv_safe_vector(r11);
-}
-
-static u64 read_cr0(void)
-{
-	u64 v;
-
-	asm volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static u64 read_cr3(void)
-{
-	u64 v;
-
-	asm volatile("mov %%cr3, %0" : "=r"(v));
-	return v;
-}
-
-static void write_cr3(u64 v)
-{
-	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
-}
-
-static u64 read_cr4(void)
-{
-	u64 v;
-
-	asm volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
 /* SYNC(vector of clearing PG, vector of setting VMXE, CR0 afterwards). */
 static void guest_cr_gp(void)
 {
@@ -235,32 +181,6 @@ TEST(xsetbv_refuses_what_the_cpu_would_fault_on)
 	EXPECT_EQ(0, uc.args[1]);
 	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
 	vm_free(vm);
-}
-
-static u64 read_dr6(void)
-{
-	u64 v;
-
-	asm volatile("mov %%dr6, %0" : "=r"(v));
-	return v;
-}
-
-static u64 read_dr7(void)
-{
-	u64 v;
-
-	asm volatile("mov %%dr7, %0" : "=r"(v));
-	return v;
-}
-
-static void write_dr6(u64 v)
-{
-	asm volatile("mov %0, %%dr6" : : "r"(v));
-}
-
-static void write_dr7(u64 v)
-{
-	asm volatile("mov %0, %%dr7" : : "r"(v));
 }
 
 static void guest_dr_reserved_bits(void)

@@ -14,6 +14,7 @@
 #include <asm/processor-flags.h>
 
 #include "vmx/caps.h"
+#include "vmx/cr.h"
 
 struct mhv_vmx_caps mhv_caps __read_mostly;
 
@@ -224,6 +225,7 @@ void mhv_vmx_caps_probe(void)
 	read_vmx_msrs(&msrs);
 	mhv_vmx_caps_decode(&msrs, &sw, &mhv_caps);
 	mhv_caps.nr_cpus = num_online_cpus();
+	mhv_cr4_probe();
 
 	pr_info("VMX status: %s\n", mhv_vmx_status_name(mhv_caps.status));
 	if (mhv_caps.status == MHV_VMX_NO_CPU_SUPPORT || mhv_caps.status == MHV_VMX_DISABLED)

@@ -13,8 +13,11 @@
  * and shadow stacks are not switched), PKS (IA32_PKRS is not switched), and
  * PKE where the host does not run with it (mhv switches PKRU only when the
  * host's CR4.PKE lets it read the register back).
+ * Computed once: every CR4 exit and CPUID set-up asks.
  */
-u64 mhv_cr4_guest_allowed(void)
+static u64 cr4_guest_allowed __ro_after_init;
+
+void mhv_cr4_probe(void)
 {
 	u64 allowed = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
 		      X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
@@ -36,7 +39,12 @@ u64 mhv_cr4_guest_allowed(void)
 		allowed |= X86_CR4_SMAP;
 	if (boot_cpu_has(X86_FEATURE_OSPKE))
 		allowed |= X86_CR4_PKE;
-	return allowed & mhv_caps.cr4_fixed1;
+	cr4_guest_allowed = allowed & mhv_caps.cr4_fixed1;
+}
+
+u64 mhv_cr4_guest_allowed(void)
+{
+	return cr4_guest_allowed;
 }
 
 bool mhv_cr0_valid(u64 cr0)

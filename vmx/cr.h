@@ -23,6 +23,7 @@
 #define MHV_EFER_VALID	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
 /* The CR4 bits this host lets a guest set: what mhv virtualizes and the CPU has. */
+void mhv_cr4_probe(void);
 u64 mhv_cr4_guest_allowed(void);
 
 bool mhv_cr0_valid(u64 cr0);

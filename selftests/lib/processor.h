@@ -237,6 +237,87 @@ static inline u8 wrmsr_safe(u32 msr, u64 val)
 	return mhv_safe_vector(r11);
 }
 
+static inline u8 write_cr0_safe(u64 v)
+{
+	register u64 r11 asm("r11");
+
+	asm volatile(MHV_ASM_SAFE("mov %1, %%cr0") : "=&r"(r11) : "r"(v) : "r10", "memory");
+	return mhv_safe_vector(r11);
+}
+
+static inline u8 write_cr4_safe(u64 v)
+{
+	register u64 r11 asm("r11");
+
+	asm volatile(MHV_ASM_SAFE("mov %1, %%cr4") : "=&r"(r11) : "r"(v) : "r10", "memory");
+	return mhv_safe_vector(r11);
+}
+
+static inline u8 xsetbv_safe(u64 v)
+{
+	register u64 r11 asm("r11");
+
+	asm volatile(MHV_ASM_SAFE("xsetbv")
+		     : "=r"(r11) : "a"((u32)v), "d"((u32)(v >> 32)), "c"(0) : "r10", "memory");
+	return mhv_safe_vector(r11);
+}
+
+/* Control and debug registers (the guest runs at CPL0). */
+static inline u64 read_cr0(void)
+{
+	u64 v;
+
+	asm volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline u64 read_cr3(void)
+{
+	u64 v;
+
+	asm volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(u64 v)
+{
+	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline u64 read_cr4(void)
+{
+	u64 v;
+
+	asm volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline u64 read_dr6(void)
+{
+	u64 v;
+
+	asm volatile("mov %%dr6, %0" : "=r"(v));
+	return v;
+}
+
+static inline u64 read_dr7(void)
+{
+	u64 v;
+
+	asm volatile("mov %%dr7, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_dr6(u64 v)
+{
+	asm volatile("mov %0, %%dr6" : : "r"(v));
+}
+
+static inline void write_dr7(u64 v)
+{
+	asm volatile("mov %0, %%dr7" : : "r"(v));
+}
+
 /* VMCALL: number in RAX, arguments in RBX, RCX, RDX, RSI, RDI. */
 struct mhv_hc_result {
 	u64 rax, rbx;
