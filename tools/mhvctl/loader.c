@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vm.h"
+#include "loader.h"
 
 #define MB_HEADER_MAGIC		0x1BADB002U
 #define MB_BOOT_MAGIC		0x2BADB002U
@@ -98,12 +98,6 @@ struct mb_mmap_entry {
 	u32 addr_lo, addr_hi;
 	u32 len_lo, len_hi;
 	u32 type;
-};
-
-struct image {
-	const char *path;
-	u8 *data;
-	size_t size;
 };
 
 /* The fixed boot structures all lie in the first MiB, which every VM has (MIN_MEM). */
@@ -226,20 +220,29 @@ static u64 gdt_entry(u32 base, u32 limit, u16 ar)
 	       ((u64)((ar >> 12) & 0xf) << 52) | ((u64)(base >> 24) << 56);
 }
 
-/* Flat code and data segments for 32- and 64-bit entries, so reloading them works. */
-static void setup_gdt(struct vm *vm, struct mhv_sregs *s, bool long_mode)
+/* Multiboot and ELF entries: the selectors mhvctl.8 documents. */
+static const struct gdt_layout mhv_gdt = {
+	.code32 = SEL_CODE32, .code64 = SEL_CODE64, .data = SEL_DATA,
+};
+
+/* Flat 4 GiB code (32- and 64-bit) and data descriptors, so reloading them works. */
+static void setup_gdt(struct vm *vm, struct mhv_sregs *s, const struct gdt_layout *l,
+		      bool long_mode)
 {
 	u64 *gdt = (void *)(vm->ram + GDT_GPA);
+	u16 last = l->code32 > l->code64 ? l->code32 : l->code64;
 
-	gdt[0] = 0;
-	gdt[SEL_CODE32 >> 3] = gdt_entry(0, 0xfffff, AR_CODE32);
-	gdt[SEL_DATA >> 3] = gdt_entry(0, 0xfffff, AR_DATA32);
-	gdt[SEL_CODE64 >> 3] = gdt_entry(0, 0xfffff, AR_CODE64);
+	if (l->data > last)
+		last = l->data;
+	memset(gdt, 0, last + 8);
+	gdt[l->code32 >> 3] = gdt_entry(0, 0xfffff, AR_CODE32);
+	gdt[l->data >> 3] = gdt_entry(0, 0xfffff, AR_DATA32);
+	gdt[l->code64 >> 3] = gdt_entry(0, 0xfffff, AR_CODE64);
 	if (long_mode)
-		seg(&s->cs, SEL_CODE64, 0, 0xffffffff, AR_CODE64);
+		seg(&s->cs, l->code64, 0, 0xffffffff, AR_CODE64);
 	else
-		seg(&s->cs, SEL_CODE32, 0, 0xffffffff, AR_CODE32);
-	seg(&s->ds, SEL_DATA, 0, 0xffffffff, AR_DATA32);
+		seg(&s->cs, l->code32, 0, 0xffffffff, AR_CODE32);
+	seg(&s->ds, l->data, 0, 0xffffffff, AR_DATA32);
 	s->es = s->ds;
 	s->fs = s->ds;
 	s->gs = s->ds;
@@ -248,7 +251,7 @@ static void setup_gdt(struct vm *vm, struct mhv_sregs *s, bool long_mode)
 	seg(&s->ldt, 0, 0, 0, MHV_AR_UNUSABLE);
 	memset(&s->gdt, 0, sizeof(s->gdt));
 	s->gdt.base = GDT_GPA;
-	s->gdt.limit = 4 * 8 - 1;
+	s->gdt.limit = last + 7;
 	memset(&s->idt, 0, sizeof(s->idt));
 	s->cr0 = X86_CR0_PE | X86_CR0_ET;
 	s->cr3 = 0;
@@ -271,6 +274,16 @@ static void setup_page_tables(struct vm *vm)
 		pdpt[i] = (PD_GPA + i * 4096ULL) | 0x3;
 	for (i = 0; i < 4 * 512; i++)
 		pd[i] = ((u64)i << 21) | 0x83;
+}
+
+void loader_long_mode(struct vm *vm, struct mhv_sregs *s, const struct gdt_layout *l)
+{
+	setup_gdt(vm, s, l, true);
+	setup_page_tables(vm);
+	s->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_PG;
+	s->cr3 = PML4_GPA;
+	s->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	s->efer = EFER_LME | EFER_LMA;
 }
 
 static u32 put_cmdline(struct vm *vm, const char *cmdline)
@@ -366,7 +379,7 @@ static int load_multiboot(struct vm *vm, const struct image *img, const struct m
 			img->path);
 		return -1;
 	}
-	setup_gdt(vm, sregs, false);
+	setup_gdt(vm, sregs, &mhv_gdt, false);
 	put_multiboot_info(vm, cmdline, regs);
 	regs->rip = entry;
 	regs->rsp = BOOT_STACK_TOP;
@@ -389,12 +402,7 @@ static int load_elf64(struct vm *vm, const struct image *img, const char *cmdlin
 	}
 	if (load_elf_segments(vm, img, &entry))
 		return -1;
-	setup_gdt(vm, sregs, true);
-	setup_page_tables(vm);
-	sregs->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_PG;
-	sregs->cr3 = PML4_GPA;
-	sregs->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-	sregs->efer = EFER_LME | EFER_LMA;
+	loader_long_mode(vm, sregs, &mhv_gdt);
 	put_boot_info(vm, cmdline, regs);
 	regs->rip = entry;
 	regs->rsp = BOOT_STACK_TOP;
@@ -433,7 +441,7 @@ static int read_image(struct image *img)
 	ssize_t n;
 
 	if (fd < 0) {
-		fprintf(stderr, "mhvctl: cannot open image %s: %s\n", img->path, strerror(errno));
+		fprintf(stderr, "mhvctl: cannot open %s: %s\n", img->path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size) {
@@ -448,59 +456,72 @@ static int read_image(struct image *img)
 	if (n != (ssize_t)img->size) {
 		fprintf(stderr, "mhvctl: cannot read %s\n", img->path);
 		free(img->data);
+		img->data = NULL;
 		return -1;
 	}
 	return 0;
 }
 
-/* Multiboot first (a Multiboot kernel is often an ELF too), then ELF64, then flat. */
-int load_image(struct vm *vm, const char *path, const char *cmdline)
+/* A Linux bzImage first, Multiboot next (a Multiboot kernel is often an ELF too), then ELF64, then flat. */
+static int load_any(struct vm *vm, const struct image *img, const struct image *initrd,
+		    const char *cmdline, struct mhv_regs *regs, struct mhv_sregs *sregs)
 {
-	struct image img = { .path = path };
 	const struct mb_header *mb;
+	size_t hoff;
+
+	if (bzimage_detect(img->data, img->size)) {
+		vm->format = "bzimage";
+		return load_bzimage(vm, img, initrd, cmdline, regs, sregs);
+	}
+	if (initrd) {
+		fprintf(stderr, "mhvctl: %s: only a Linux bzImage takes --initrd\n", img->path);
+		return -1;
+	}
+	mb = find_multiboot(img, &hoff);
+	if (mb) {
+		vm->format = "multiboot";
+		return load_multiboot(vm, img, mb, hoff, cmdline, regs, sregs);
+	}
+	if (img->size >= EI_NIDENT && !memcmp(img->data, elf_magic, 4)) {
+		vm->format = "elf64";
+		if (img->data[EI_CLASS] == ELFCLASS64)
+			return load_elf64(vm, img, cmdline, regs, sregs);
+		fprintf(stderr, "mhvctl: %s: a 32-bit ELF without a Multiboot header\n",
+			img->path);
+		fprintf(stderr, "mhvctl: 32-bit kernels boot through Multiboot only\n");
+		return -1;
+	}
+	vm->format = "flat";
+	return load_flat(vm, img, cmdline, regs, sregs);
+}
+
+int load_image(struct vm *vm, const char *path, const char *cmdline, const char *initrd_path)
+{
+	struct image img = { .path = path }, initrd = { .path = initrd_path };
 	struct mhv_sregs sregs;
 	struct mhv_regs regs;
-	size_t hoff;
-	int ret;
+	int ret = -1;
 
 	if (cmdline && strlen(cmdline) >= CMDLINE_MAX) {
 		fprintf(stderr, "mhvctl: --cmdline is longer than %d bytes\n", CMDLINE_MAX - 1);
 		return -1;
 	}
-	if (read_image(&img))
-		return -1;
+	if (read_image(&img) || (initrd_path && read_image(&initrd)))
+		goto out;
 	if (ioctl(vm->vcpu_fd, MHV_GET_SREGS, &sregs)) {
 		fprintf(stderr, "mhvctl: MHV_GET_SREGS: %s\n", strerror(errno));
-		free(img.data);
-		return -1;
+		goto out;
 	}
 	memset(&regs, 0, sizeof(regs));
 	regs.rflags = 0x2;
-	mb = find_multiboot(&img, &hoff);
-	if (mb) {
-		vm->format = "multiboot";
-		ret = load_multiboot(vm, &img, mb, hoff, cmdline, &regs, &sregs);
-	} else if (img.size >= EI_NIDENT && !memcmp(img.data, elf_magic, 4)) {
-		vm->format = "elf64";
-		if (img.data[EI_CLASS] != ELFCLASS64) {
-			fprintf(stderr,
-				"mhvctl: %s: a 32-bit ELF without a Multiboot header\n",
-				path);
-			fprintf(stderr, "mhvctl: 32-bit kernels boot through Multiboot only\n");
-			ret = -1;
-		} else {
-			ret = load_elf64(vm, &img, cmdline, &regs, &sregs);
-		}
-	} else {
-		vm->format = "flat";
-		ret = load_flat(vm, &img, cmdline, &regs, &sregs);
-	}
-	free(img.data);
-	if (ret)
-		return ret;
-	if (ioctl(vm->vcpu_fd, MHV_SET_SREGS, &sregs) || ioctl(vm->vcpu_fd, MHV_SET_REGS, &regs)) {
+	ret = load_any(vm, &img, initrd_path ? &initrd : NULL, cmdline, &regs, &sregs);
+	if (!ret && (ioctl(vm->vcpu_fd, MHV_SET_SREGS, &sregs) ||
+		     ioctl(vm->vcpu_fd, MHV_SET_REGS, &regs))) {
 		fprintf(stderr, "mhvctl: setting the guest's entry state: %s\n", strerror(errno));
-		return -1;
+		ret = -1;
 	}
-	return 0;
+out:
+	free(img.data);
+	free(initrd.data);
+	return ret;
 }

@@ -24,6 +24,7 @@ struct run_opts {
 	u64 mem;
 	unsigned int vcpus;
 	const char *cmdline;
+	const char *initrd;
 	unsigned int timeout;
 	bool stats, json, trace;
 	struct pmem_opt pmem[MAX_PMEM];
@@ -64,10 +65,10 @@ static void run_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: mhvctl run [options] IMAGE\n\n"
-		"Boots IMAGE (Multiboot 1 kernel, 64-bit ELF, or flat real-mode binary at\n"
-		"0x7c00) in a new mhv VM with a 16550 UART at 0x3f8 (guest output on stdout,\n"
-		"stdin to the guest) and a debug-exit port at 0xf4 (writing V ends the run\n"
-		"with exit status (V << 1) | 1).\n\n"
+		"Boots IMAGE (Linux bzImage, Multiboot 1 kernel, 64-bit ELF, or flat\n"
+		"real-mode binary at 0x7c00) in a new mhv VM with a 16550 UART at 0x3f8\n"
+		"(guest output on stdout, stdin to the guest) and a debug-exit port at 0xf4\n"
+		"(writing V ends the run with exit status (V << 1) | 1).\n\n"
 		"options:\n"
 		"  -m, --mem SIZE       guest RAM (default 64M, at most 3G; k/M/G suffixes)\n"
 		"  -c, --vcpus N        vCPUs (only 1 is supported)\n"
@@ -77,6 +78,7 @@ static void run_usage(FILE *out)
 		"                       without extension; with size= it is created if missing;\n"
 		"                       repeatable; the guest sees E820 type 12 ranges\n"
 		"  -a, --cmdline STR    the guest's command line\n"
+		"  -i, --initrd FILE    the initrd of a bzImage\n"
 		"  -t, --timeout SEC    stop the guest after SEC seconds (exit status 124)\n"
 		"  -s, --stats          print exit counts by reason and memory use on stderr\n"
 		"  -j, --json           print a JSON summary on stdout; the guest's console\n"
@@ -103,6 +105,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "vcpus", required_argument, NULL, 'c' },
 		{ "pmem", required_argument, NULL, 'p' },
 		{ "cmdline", required_argument, NULL, 'a' },
+		{ "initrd", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
@@ -118,7 +121,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->mem = DEFAULT_MEM;
 	o->vcpus = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:c:p:a:t:sjTh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:c:p:a:i:t:sjTh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (parse_size(optarg, &o->mem) || o->mem < MIN_MEM || o->mem > MAX_MEM ||
@@ -143,6 +146,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			if (strlen(optarg) >= CMDLINE_MAX)
 				return usage_error("--cmdline is longer than %s bytes", "2047");
 			o->cmdline = optarg;
+			break;
+		case 'i':
+			o->initrd = optarg;
 			break;
 		case 't':
 			v = strtol(optarg, &end, 10);
@@ -573,7 +579,7 @@ int mhvctl_run(int argc, char **argv)
 	vm_stop(&vm, MHVCTL_EXIT_ERROR, "error", "the guest did not start");
 	vm.stop = false;
 	if (create_vm(&vm, &o) || attach_pmem_and_map(&vm, &o) ||
-	    load_image(&vm, o.image, o.cmdline))
+	    load_image(&vm, o.image, o.cmdline, o.initrd))
 		goto out;
 	for (i = 0; i < ARRAY_SIZE(devices); i++)
 		if (devices[i](vm_p) < 0)

@@ -21,6 +21,8 @@
 #define PDPT_GPA		0x3000ULL
 #define PD_GPA			0x4000ULL	/* four pages: 4 GiB of 2 MiB pages */
 #define FLAT_LOAD_GPA		0x7c00ULL
+#define BZ_BOOT_PARAMS_GPA	0x8000ULL	/* a Linux bzImage's zero page */
+#define BZ_BOOT_PARAMS_SIZE	0x1000
 #define LOW_RAM_END		0x9fc00ULL	/* reported RAM below the 640 KiB hole */
 #define HIGH_RAM_START		0x100000ULL
 #define BOOT_STACK_TOP		0x80000ULL	/* RSP/ESP of ELF and Multiboot entries */
@@ -124,7 +126,7 @@ int uart_init(struct vm *vm);
 int debug_exit_init(struct vm *vm);
 
 /* loader.c */
-int load_image(struct vm *vm, const char *path, const char *cmdline);
+int load_image(struct vm *vm, const char *path, const char *cmdline, const char *initrd);
 void e820_add(struct vm *vm, u64 addr, u64 size, u32 type);
 void *gpa_to_hva(struct vm *vm, u64 gpa, u64 len);
 
