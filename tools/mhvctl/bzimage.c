@@ -174,7 +174,8 @@ int load_bzimage(struct vm *vm, const struct image *img, const struct image *ini
 		return -1;
 	}
 	if (kernel_off >= img->size || hdr_end > kernel_off || hdr_end > BZ_BOOT_PARAMS_SIZE) {
-		fprintf(stderr, "mhvctl: %s: a truncated or inconsistent setup header\n", img->path);
+		fprintf(stderr, "mhvctl: %s: a truncated or inconsistent setup header\n",
+			img->path);
 		return -1;
 	}
 	if (load_address(d, img->path, &addr))

@@ -462,7 +462,7 @@ static int read_image(struct image *img)
 	return 0;
 }
 
-/* A Linux bzImage first, Multiboot next (a Multiboot kernel is often an ELF too), then ELF64, then flat. */
+/* bzImage, then Multiboot (a Multiboot kernel is often an ELF too), then ELF64, then flat. */
 static int load_any(struct vm *vm, const struct image *img, const struct image *initrd,
 		    const char *cmdline, struct mhv_regs *regs, struct mhv_sregs *sregs)
 {
