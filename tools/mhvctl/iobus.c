@@ -64,17 +64,36 @@ void iobus_io(struct vm *vm)
 	}
 }
 
-/* mhvctl emulates no MMIO device: reads return all ones and writes are dropped. */
-void mmio_unclaimed(struct vm *vm)
+int mmio_register(struct vm *vm, struct mmio_device *dev)
+{
+	if (vm->nr_mmio == MAX_MMIO_DEVICES)
+		return -1;
+	vm->mmio[vm->nr_mmio++] = dev;
+	return 0;
+}
+
+/* MMIO outside every device reads all ones and drops writes, as on a PC's bus. */
+void iobus_mmio(struct vm *vm)
 {
 	struct mhv_run *run = vm->run;
+	u64 addr = run->mmio.phys_addr, mask;
+	u8 len = run->mmio.len;
+	struct mmio_device *dev = NULL;
+	unsigned int i;
 
 	vm->mmio_exits++;
+	mask = len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
+	for (i = 0; i < vm->nr_mmio && !dev; i++)
+		if (addr >= vm->mmio[i]->base && addr - vm->mmio[i]->base < vm->mmio[i]->len)
+			dev = vm->mmio[i];
+	if (run->mmio.is_write) {
+		if (dev)
+			dev->write(vm, dev, addr - dev->base, len, run->mmio.data & mask);
+	} else {
+		run->mmio.data = dev ? dev->read(vm, dev, addr - dev->base, len) & mask : mask;
+	}
 	if (vm->trace)
-		fprintf(stderr, "mhvctl: trace: mmio %s %#llx len %u%s\n",
-			run->mmio.is_write ? "write" : "read",
-			run->mmio.phys_addr, run->mmio.len,
-			run->mmio.is_write ? " (dropped)" : " -> all ones");
-	if (!run->mmio.is_write)
-		run->mmio.data = run->mmio.len >= 8 ? ~0ULL : (1ULL << (run->mmio.len * 8)) - 1;
+		fprintf(stderr, "mhvctl: trace: mmio %s %#llx len %u data %#llx %s\n",
+			run->mmio.is_write ? "write" : "read", addr, len,
+			run->mmio.data & mask, dev ? dev->name : "(unclaimed)");
 }

@@ -14,6 +14,7 @@ typedef __u64 u64;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BIT(n)		(1U << (n))
 #define BIT_ULL(n)	(1ULL << (n))
+#define __packed	__attribute__((packed))
 
 /* Exit statuses of mhvctl (mhvctl.8 lists them). */
 #define MHVCTL_EXIT_HALT	0	/* the guest halted */
@@ -21,6 +22,7 @@ typedef __u64 u64;
 #define MHVCTL_EXIT_USAGE	2	/* bad command line */
 #define MHVCTL_EXIT_SHUTDOWN	4	/* the guest triple-faulted */
 #define MHVCTL_EXIT_VMFAIL	6	/* VM entry failed or mhv could not handle an exit */
+#define MHVCTL_EXIT_RESET	8	/* the guest reset itself (0xcf9, keyboard controller) */
 #define MHVCTL_EXIT_TIMEOUT	124	/* --timeout expired, as timeout(1) */
 #define MHVCTL_EXIT_INTERRUPTED	130	/* SIGINT or SIGTERM */
 

@@ -86,8 +86,8 @@ static void run_usage(FILE *out)
 		"  -T, --trace          print each exit on stderr\n"
 		"  -h, --help           this text\n\n"
 		"exit status: 0 guest halted, (V << 1) | 1 debug-exit V, 1 error, 2 usage,\n"
-		"4 triple fault, 6 VM entry failure or internal error, 124 timeout,\n"
-		"130 interrupted.\n");
+		"4 triple fault, 6 VM entry failure or internal error, 8 the guest reset\n"
+		"itself, 124 timeout, 130 interrupted.\n");
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -202,7 +202,7 @@ static void image_stem(const char *path, char *out, size_t len)
 
 static int create_vm(struct vm *vm, const struct run_opts *o)
 {
-	struct mhv_vm_config cfg = { 0 };
+	struct mhv_vm_config cfg = { .flags = vm->lapic ? MHV_VM_LAPIC : 0 };
 	struct mhv_memory_region region = { 0 };
 	int mmap_size;
 
@@ -260,6 +260,11 @@ static int attach_pmem_and_map(struct vm *vm, struct run_opts *o)
 	unsigned int i;
 
 	e820_add(vm, 0, LOW_RAM_END, E820_RAM);
+	if (vm->lapic) {
+		/* Where a PC's BIOS keeps its data and tables: the MP table is there. */
+		e820_add(vm, EBDA_GPA, 0xa0000 - EBDA_GPA, E820_RESERVED);
+		e820_add(vm, BIOS_AREA_GPA, HIGH_RAM_START - BIOS_AREA_GPA, E820_RESERVED);
+	}
 	e820_add(vm, HIGH_RAM_START, vm->ram_size - HIGH_RAM_START, E820_RAM);
 	image_stem(o->image, stem, sizeof(stem));
 	for (i = 0; i < o->nr_pmem; i++) {
@@ -295,7 +300,7 @@ static void exit_io(struct vm *vm)
 
 static void exit_mmio(struct vm *vm)
 {
-	mmio_unclaimed(vm);
+	iobus_mmio(vm);
 }
 
 static void exit_hlt(struct vm *vm)
@@ -546,7 +551,22 @@ static void print_json(struct vm *vm, const struct run_opts *o, const struct mhv
 static int (*const devices[])(struct vm *vm) = {
 	uart_init,
 	debug_exit_init,
+	reset_init,
+	rtc_init,
 };
+
+/* A Linux guest's interrupt routing: the IOAPIC and the MP table that shows it. */
+static int linux_platform_init(struct vm *vm, unsigned int nr_cpus)
+{
+	if (!vm->lapic)
+		return 0;
+	/* The IOAPIC's ID follows the local APICs' (0 .. nr_cpus - 1). */
+	if (ioapic_init(vm, nr_cpus) || mptable_write(vm, nr_cpus, nr_cpus, IOAPIC_BASE)) {
+		fprintf(stderr, "mhvctl: cannot set up the IOAPIC and MP table\n");
+		return -1;
+	}
+	return 0;
+}
 
 int mhvctl_run(int argc, char **argv)
 {
@@ -578,8 +598,10 @@ int mhvctl_run(int argc, char **argv)
 			return MHVCTL_EXIT_ERROR;
 	vm_stop(&vm, MHVCTL_EXIT_ERROR, "error", "the guest did not start");
 	vm.stop = false;
+	/* Linux needs a timer and interrupt controllers: mhv's local APICs. */
+	vm.lapic = image_is_linux(o.image);
 	if (create_vm(&vm, &o) || attach_pmem_and_map(&vm, &o) ||
-	    load_image(&vm, o.image, o.cmdline, o.initrd))
+	    load_image(&vm, o.image, o.cmdline, o.initrd) || linux_platform_init(&vm, o.vcpus))
 		goto out;
 	for (i = 0; i < ARRAY_SIZE(devices); i++)
 		if (devices[i](vm_p) < 0)
