@@ -14,7 +14,6 @@ typedef __u64 u64;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BIT(n)		(1U << (n))
 #define BIT_ULL(n)	(1ULL << (n))
-#define __packed	__attribute__((packed))
 
 /* Exit statuses of mhvctl (mhvctl.8 lists them). */
 #define MHVCTL_EXIT_HALT	0	/* the guest halted */

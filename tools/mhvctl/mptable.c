@@ -32,7 +32,7 @@ struct mpf_intel {
 	u8 specification;
 	u8 checksum;
 	u8 feature[5];		/* all 0: the configuration table is present */
-} __packed;
+};
 
 struct mpc_table {
 	char signature[4];
@@ -48,29 +48,36 @@ struct mpc_table {
 	u16 ext_length;
 	u8 ext_checksum;
 	u8 reserved;
-} __packed;
+};
 
 struct mpc_cpu {
 	u8 type, apicid, apicver, cpuflag;
 	u32 cpufeature, featureflag;
 	u32 reserved[2];
-} __packed;
+};
 
 struct mpc_bus {
 	u8 type, busid;
 	char bustype[6];
-} __packed;
+};
 
 struct mpc_ioapic {
 	u8 type, apicid, apicver, flags;
 	u32 apicaddr;
-} __packed;
+};
 
 struct mpc_intsrc {
 	u8 type, irqtype;
 	u16 irqflag;		/* 0: polarity and trigger as the bus conforms */
 	u8 srcbus, srcbusirq, dstapic, dstirq;
-} __packed;
+};
+
+/* The specification's layouts, which need no packing: each field is naturally aligned. */
+_Static_assert(sizeof(struct mpf_intel) == 16, "MP floating pointer");
+_Static_assert(sizeof(struct mpc_table) == 44, "MP configuration table header");
+_Static_assert(sizeof(struct mpc_cpu) == 20, "MP processor entry");
+_Static_assert(sizeof(struct mpc_bus) == 8 && sizeof(struct mpc_ioapic) == 8 &&
+	       sizeof(struct mpc_intsrc) == 8, "MP 8-byte entries");
 
 static u8 checksum(const void *p, size_t len)
 {
