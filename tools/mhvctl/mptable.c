@@ -6,6 +6,7 @@
  * with each ISA IRQ on the pin of its number (IRQ 0 on pin 2, as on PCs),
  * and ExtINT/NMI on LINT0/LINT1. No ACPI tables: Linux needs none of them.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "vm.h"
@@ -73,10 +74,10 @@ struct mpc_intsrc {
 };
 
 /* The specification's layouts, which need no packing: each field is naturally aligned. */
-_Static_assert(sizeof(struct mpf_intel) == 16, "MP floating pointer");
-_Static_assert(sizeof(struct mpc_table) == 44, "MP configuration table header");
-_Static_assert(sizeof(struct mpc_cpu) == 20, "MP processor entry");
-_Static_assert(sizeof(struct mpc_bus) == 8 && sizeof(struct mpc_ioapic) == 8 &&
+static_assert(sizeof(struct mpf_intel) == 16, "MP floating pointer");
+static_assert(sizeof(struct mpc_table) == 44, "MP configuration table header");
+static_assert(sizeof(struct mpc_cpu) == 20, "MP processor entry");
+static_assert(sizeof(struct mpc_bus) == 8 && sizeof(struct mpc_ioapic) == 8 &&
 	       sizeof(struct mpc_intsrc) == 8, "MP 8-byte entries");
 
 static u8 checksum(const void *p, size_t len)
