@@ -77,8 +77,9 @@ struct mpc_intsrc {
 static_assert(sizeof(struct mpf_intel) == 16, "MP floating pointer");
 static_assert(sizeof(struct mpc_table) == 44, "MP configuration table header");
 static_assert(sizeof(struct mpc_cpu) == 20, "MP processor entry");
-static_assert(sizeof(struct mpc_bus) == 8 && sizeof(struct mpc_ioapic) == 8 &&
-	       sizeof(struct mpc_intsrc) == 8, "MP 8-byte entries");
+static_assert(sizeof(struct mpc_bus) == 8, "MP bus entry");
+static_assert(sizeof(struct mpc_ioapic) == 8, "MP IOAPIC entry");
+static_assert(sizeof(struct mpc_intsrc) == 8, "MP interrupt entry");
 
 static u8 checksum(const void *p, size_t len)
 {
