@@ -3,7 +3,8 @@
  * CPUID in the guest, answered in the kernel: MHV_SET_CPUID replaces the
  * whole table (indexed and plain entries, missing leaves read 0, leaves
  * beyond a range read as the highest basic one for Intel guests), and the
- * default table is the host's with VMX hidden and the hypervisor bit set.
+ * default table is the host's with VMX hidden, the hypervisor bit set and
+ * mhv's signature leaf.
  */
 #include <cpuid.h>
 
@@ -158,7 +159,7 @@ TEST(intel_out_of_range_leaf_reads_the_highest_basic_leaf)
 
 TEST(default_table_is_the_hosts_filtered)
 {
-	static const struct query q[] = { { 0, 0 }, { 1, 0 } };
+	static const struct query q[] = { { 0, 0 }, { 1, 0 }, { 0x40000000, 0 } };
 	u32 a0, b0, c0, d0, a1, b1, c1, d1;
 	struct mhv_vcpu *vcpu;
 	struct mhv_vm *vm;
@@ -167,7 +168,7 @@ TEST(default_table_is_the_hosts_filtered)
 	__cpuid_count(0, 0, a0, b0, c0, d0);
 	__cpuid_count(1, 0, a1, b1, c1, d1);
 	memcpy(queries, q, sizeof(q));
-	nr_queries = 2;
+	nr_queries = ARRAY_SIZE(q);
 	vm = vm_create_with_one_vcpu(&vcpu, guest_cpuid);
 
 	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
@@ -180,6 +181,13 @@ TEST(default_table_is_the_hosts_filtered)
 	EXPECT_EQ(a1, uc.args[0]);	/* family, model, stepping */
 	EXPECT_FALSE(uc.args[2] & CPUID_1_ECX_VMX);
 	EXPECT_TRUE(uc.args[2] & CPUID_1_ECX_HYPERVISOR);
+
+	/* The hypervisor leaf: its own range only, and "mhvmhvmhvmhv". */
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(0x40000000, uc.args[0]);
+	EXPECT_EQ(0x6d76686d, uc.args[1]);
+	EXPECT_EQ(0x686d7668, uc.args[2]);
+	EXPECT_EQ(0x76686d76, uc.args[3]);
 	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
 	vm_free(vm);
 }

@@ -138,9 +138,37 @@ TEST(misc_enable_apic_base_and_tsc_are_readable)
 	vm_free(vm);
 }
 
+/* The SDM's way to read the microcode revision: write 0, CPUID, read (Linux at boot). */
+static void guest_microcode_revision(void)
+{
+	u32 a, b, c, d;
+	u8 wv, rv;
+	u64 rev = ~0ULL;
+
+	wv = wrmsr_safe(MSR_IA32_UCODE_REV, 0);
+	cpuid_count(1, 0, &a, &b, &c, &d);
+	rv = rdmsr_safe(MSR_IA32_UCODE_REV, &rev);
+	GUEST_SYNC_ARGS(wv, rv, rev, 0);
+	GUEST_DONE();
+}
+
+TEST(microcode_revision_reads_zero_without_a_fault)
+{
+	struct mhv_vcpu *vcpu;
+	struct mhv_vm *vm;
+	struct ucall uc;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_microcode_revision);
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(0, uc.args[0]) TH_LOG("the write of 0 faulted");
+	EXPECT_EQ(0, uc.args[1]) TH_LOG("the read faulted");
+	EXPECT_EQ(0, uc.args[2]);
+	ASSERT_UCALL(vcpu, UCALL_DONE, &uc);
+	vm_free(vm);
+}
+
 static const u32 denied[] = {
-	MSR_IA32_FEATURE_CONTROL, MSR_IA32_VMX_BASIC, 0x00000001, 0x0000008b,
-	0x40000000, 0xc0010000, 0xdeadbeef,
+	MSR_IA32_FEATURE_CONTROL, MSR_IA32_VMX_BASIC, 0x00000001, 0x40000000, 0xc0010000, 0xdeadbeef,
 };
 
 #define NR_DENIED	ARRAY_SIZE(denied)

@@ -33,6 +33,11 @@ enum { EAX, EBX, ECX, EDX };
 #define EXT1_ECX_KEEP	(BIT(0) | BIT(5))
 #define EXT1_EDX_KEEP	(BIT(11) | BIT(20) | BIT(26) | BIT(27) | BIT(29))
 #define XSAVES_BIT	BIT(3)
+/* Leaf 0x40000000: the hypervisor's signature, "mhvmhvmhvmhv", and no further leaves. */
+#define HV_LEAF		0x40000000
+#define HV_SIG_EBX	0x6d76686d	/* "mhvm" */
+#define HV_SIG_ECX	0x686d7668	/* "hvmh" */
+#define HV_SIG_EDX	0x76686d76	/* "vmhv" */
 
 static void add(struct mhv_cpuid_entry *t, u32 *n, u32 function, u32 index, bool indexed)
 {
@@ -111,12 +116,15 @@ int mhv_cpuid_init_default(struct mhv_vcpu *vcpu)
 	struct mhv_cpuid_entry *t;
 	u32 n = 0, i;
 
-	t = kcalloc(ARRAY_SIZE(plain) + 2 + 64, sizeof(*t), GFP_KERNEL_ACCOUNT);
+	t = kcalloc(ARRAY_SIZE(plain) + 3 + 64, sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(plain); i++)
 		add(t, &n, plain[i], 0, false);
 	add(t, &n, 7, 0, true);
+	/* What the hypervisor bit announces: the range mhv answers, and its name. */
+	t[n++] = (struct mhv_cpuid_entry){ .function = HV_LEAF, .eax = HV_LEAF,
+		.ebx = HV_SIG_EBX, .ecx = HV_SIG_ECX, .edx = HV_SIG_EDX };
 	if (boot_cpu_has(X86_FEATURE_XSAVE))
 		for (i = 0; i < 64; i++)
 			add(t, &n, 0xd, i, true);

@@ -151,6 +151,9 @@ int mhv_msr_read(struct mhv_vcpu *vcpu, u32 index, u64 *value)
 		*value = vmcs_read64(GUEST_IA32_EFER);
 	else if (index == MSR_IA32_TSC)
 		*value = rdtsc();
+	else if (index == MSR_IA32_UCODE_REV)
+		/* No microcode to report: revision 0 (EDX), as after the SDM's write-0/CPUID/read. */
+		*value = 0;
 	else if (index == MSR_IA32_APICBASE)
 		/* No local APIC is emulated: report it disabled at its usual place. */
 		*value = APIC_DEFAULT_PHYS_BASE | (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
@@ -201,6 +204,9 @@ int mhv_msr_write(struct mhv_vcpu *vcpu, u32 index, u64 value)
 
 	if (index == MSR_EFER)
 		return write_efer(value);
+	/* Writing 0 starts the revision read; there is nothing to update. */
+	if (index == MSR_IA32_UCODE_REV)
+		return 0;
 	if ((field < 0 && !stored) || !valid_msr_value(index, value))
 		return -EINVAL;
 	if (field >= 0)
