@@ -152,7 +152,7 @@ int mhv_msr_read(struct mhv_vcpu *vcpu, u32 index, u64 *value)
 	else if (index == MSR_IA32_TSC)
 		*value = rdtsc();
 	else if (index == MSR_IA32_UCODE_REV)
-		/* No microcode to report: revision 0 (EDX), as after the SDM's write-0/CPUID/read. */
+		/* No microcode to report: revision 0, after the SDM's write-0, CPUID, read. */
 		*value = 0;
 	else if (index == MSR_IA32_APICBASE)
 		/* No local APIC is emulated: report it disabled at its usual place. */
