@@ -168,7 +168,8 @@ TEST(microcode_revision_reads_zero_without_a_fault)
 }
 
 static const u32 denied[] = {
-/* How the SDM reads the microcode revision: write 0, CPUID, read (Linux does at boot). */
+	MSR_IA32_FEATURE_CONTROL, MSR_IA32_VMX_BASIC, 0x00000001, 0x40000000, 0xc0010000,
+	0xdeadbeef,
 };
 
 #define NR_DENIED	ARRAY_SIZE(denied)
