@@ -33,9 +33,8 @@ static struct io_device *find_device(struct vm *vm, u16 port)
 	return NULL;
 }
 
-void iobus_io(struct vm *vm)
+void iobus_io(struct vm *vm, struct mhv_run *run)
 {
-	struct mhv_run *run = vm->run;
 	u16 port = run->io.port;
 	u8 size = run->io.size;
 	struct io_device *dev = find_device(vm, port);
@@ -73,9 +72,8 @@ int mmio_register(struct vm *vm, struct mmio_device *dev)
 }
 
 /* MMIO outside every device reads all ones and drops writes, as on a PC's bus. */
-void iobus_mmio(struct vm *vm)
+void iobus_mmio(struct vm *vm, struct mhv_run *run)
 {
-	struct mhv_run *run = vm->run;
 	u64 addr = run->mmio.phys_addr, mask;
 	u8 len = run->mmio.len;
 	struct mmio_device *dev = NULL;

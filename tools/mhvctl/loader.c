@@ -519,15 +519,15 @@ int load_image(struct vm *vm, const char *path, const char *cmdline, const char 
 	}
 	if (read_image(&img) || (initrd_path && read_image(&initrd)))
 		goto out;
-	if (ioctl(vm->vcpu_fd, MHV_GET_SREGS, &sregs)) {
+	if (ioctl(vm->vcpu[0].fd, MHV_GET_SREGS, &sregs)) {
 		fprintf(stderr, "mhvctl: MHV_GET_SREGS: %s\n", strerror(errno));
 		goto out;
 	}
 	memset(&regs, 0, sizeof(regs));
 	regs.rflags = 0x2;
 	ret = load_any(vm, &img, initrd_path ? &initrd : NULL, cmdline, &regs, &sregs);
-	if (!ret && (ioctl(vm->vcpu_fd, MHV_SET_SREGS, &sregs) ||
-		     ioctl(vm->vcpu_fd, MHV_SET_REGS, &regs))) {
+	if (!ret && (ioctl(vm->vcpu[0].fd, MHV_SET_SREGS, &sregs) ||
+		     ioctl(vm->vcpu[0].fd, MHV_SET_REGS, &regs))) {
 		fprintf(stderr, "mhvctl: setting the guest's entry state: %s\n", strerror(errno));
 		ret = -1;
 	}

@@ -2,8 +2,6 @@
 /* mhvctl run: create a VM, load an image, run it with a UART and a debug-exit port. */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +16,6 @@
 #define DEFAULT_MEM	(64ULL << 20)
 #define MIN_MEM		(2ULL << 20)
 #define MAX_MEM		(3ULL << 30)	/* RAM stays below the pmem window under 4 GiB */
-#define MHVCTL_HC_UNKNOWN	(~0ULL)	/* RAX after a hypercall mhvctl does not know */
 
 struct run_opts {
 	u64 mem;
@@ -32,35 +29,6 @@ struct run_opts {
 	const char *image;
 };
 
-/* Lock-free atomics: safe to touch from a signal handler. */
-static atomic_int got_alarm, got_int;
-static atomic_uintptr_t run_page;
-
-static void on_signal(int sig)
-{
-	struct mhv_run *run = (struct mhv_run *)atomic_load(&run_page);
-
-	if (sig == SIGALRM)
-		atomic_store(&got_alarm, 1);
-	else
-		atomic_store(&got_int, 1);
-	/* Makes the next (or the current, once interrupted) MHV_RUN return at once. */
-	if (run)
-		run->immediate_exit = 1;
-}
-
-void vm_stop(struct vm *vm, int status, const char *result, const char *fmt, ...)
-{
-	va_list ap;
-
-	vm->stop = true;
-	vm->status = status;
-	vm->result = result;
-	va_start(ap, fmt);
-	vsnprintf(vm->message, sizeof(vm->message), fmt, ap);
-	va_end(ap);
-}
-
 static void run_usage(FILE *out)
 {
 	fprintf(out,
@@ -71,7 +39,7 @@ static void run_usage(FILE *out)
 		"(writing V ends the run with exit status (V << 1) | 1).\n\n"
 		"options:\n"
 		"  -m, --mem SIZE       guest RAM (default 64M, at most 3G; k/M/G suffixes)\n"
-		"  -c, --vcpus N        vCPUs (only 1 is supported)\n"
+		"  -c, --vcpus N        vCPUs, from 1 to 64 (above 1: Linux bzImages only)\n"
 		"  -p, --pmem DEV[,name=NAME][,size=SIZE][,shared][,ro]\n"
 		"                       attach a pmem region of namespace DEV (/dev/pmemN or\n"
 		"                       /dev/daxN.M); NAME defaults to the image's name\n"
@@ -180,11 +148,6 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	if (optind + 1 < argc)
 		return usage_error("unexpected argument '%s' after IMAGE", argv[optind + 1]);
 	o->image = argv[optind];
-	if (o->vcpus > 1) {
-		fprintf(stderr, "mhvctl run: --vcpus %u: only 1 vCPU is supported\n", o->vcpus);
-		fprintf(stderr, "mhvctl run: (no INIT/SIPI or APIC to start more with yet)\n");
-		return MHVCTL_EXIT_USAGE;
-	}
 	return 0;
 }
 
@@ -204,6 +167,7 @@ static int create_vm(struct vm *vm, const struct run_opts *o)
 {
 	struct mhv_vm_config cfg = { .flags = vm->lapic ? MHV_VM_LAPIC : 0 };
 	struct mhv_memory_region region = { 0 };
+	unsigned int i;
 	int mmap_size;
 
 	vm->dev_fd = mhvctl_open_dev();
@@ -237,17 +201,29 @@ static int create_vm(struct vm *vm, const struct run_opts *o)
 			(o->mem >> 20), strerror(errno));
 		return -1;
 	}
-	vm->vcpu_fd = ioctl(vm->fd, MHV_CREATE_VCPU, 0);
 	mmap_size = ioctl(vm->dev_fd, MHV_GET_VCPU_MMAP_SIZE, 0);
-	if (vm->vcpu_fd < 0 || mmap_size <= 0) {
-		fprintf(stderr, "mhvctl: creating the vCPU: %s\n", strerror(errno));
+	if (mmap_size <= 0) {
+		fprintf(stderr, "mhvctl: MHV_GET_VCPU_MMAP_SIZE: %s\n", strerror(errno));
 		return -1;
 	}
 	vm->run_size = mmap_size;
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED) {
-		fprintf(stderr, "mhvctl: mapping the vCPU's run page: %s\n", strerror(errno));
-		return -1;
+	for (i = 0; i < o->vcpus; i++) {
+		struct vcpu *c = &vm->vcpu[i];
+
+		c->vm = vm;
+		c->id = i;
+		c->fd = ioctl(vm->fd, MHV_CREATE_VCPU, i);
+		if (c->fd < 0) {
+			fprintf(stderr, "mhvctl: creating vCPU %u: %s\n", i, strerror(errno));
+			return -1;
+		}
+		c->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+		if (c->run == MAP_FAILED) {
+			fprintf(stderr, "mhvctl: mapping vCPU %u's run page: %s\n", i,
+				strerror(errno));
+			return -1;
+		}
+		vm->nr_vcpus++;
 	}
 	return 0;
 }
@@ -291,153 +267,35 @@ static int attach_pmem_and_map(struct vm *vm, struct run_opts *o)
 	return 0;
 }
 
-/* Exit handlers, by mhv_run.exit_reason. Each either continues or calls vm_stop(). */
-
-static void exit_io(struct vm *vm)
-{
-	iobus_io(vm);
-}
-
-static void exit_mmio(struct vm *vm)
-{
-	iobus_mmio(vm);
-}
-
-static void exit_hlt(struct vm *vm)
-{
-	/* Nothing here raises interrupts, so a halted guest would sleep forever. */
-	vm_stop(vm, MHVCTL_EXIT_HALT, "halt", "guest halted");
-}
-
-static void exit_hypercall(struct vm *vm)
-{
-	if (vm->trace)
-		fprintf(stderr, "mhvctl: trace: hypercall %llu\n",
-			vm->run->hypercall.nr);
-	/* mhvctl offers no hypercalls of its own. */
-	vm->run->hypercall.ret = MHVCTL_HC_UNKNOWN;
-}
-
-static void exit_shutdown(struct vm *vm)
-{
-	vm_stop(vm, MHVCTL_EXIT_SHUTDOWN, "shutdown",
-		"guest triple-faulted (shutdown): an exception it could not handle");
-}
-
-static const char *vm_instruction_error(unsigned int e)
-{
-	switch (e) {
-	case 7: return "invalid control fields";
-	case 8: return "invalid host-state fields";
-	case 26: return "events blocked by MOV SS";
-	}
-	return "see the SDM, VM-instruction error numbers";
-}
-
-static void exit_fail_entry(struct vm *vm)
-{
-	struct mhv_run *r = vm->run;
-	unsigned int reason = r->fail_entry.exit_reason & 0xffff;
-
-	if (r->fail_entry.vm_instruction_error)
-		vm_stop(vm, MHVCTL_EXIT_VMFAIL, "fail-entry",
-			"VM entry failed: VM-instruction error %u (%s)",
-			r->fail_entry.vm_instruction_error,
-			vm_instruction_error(r->fail_entry.vm_instruction_error));
-	else
-		vm_stop(vm, MHVCTL_EXIT_VMFAIL, "fail-entry",
-			"VM entry failed: exit reason %u (%s), qualification %#llx",
-			reason, reason == 33 ? "invalid guest state" :
-			reason == 34 ? "MSR loading" : "machine check",
-			r->fail_entry.exit_qualification);
-}
-
-static void exit_internal(struct vm *vm)
-{
-	struct mhv_run *r = vm->run;
-	const char *name = vmx_exit_name(r->internal.exit_reason);
-
-	static const char *const why[] = {
-		[MHV_INTERNAL_UNHANDLED_EXIT] = "unhandled exit",
-		[MHV_INTERNAL_EMULATION] = "MMIO instruction it cannot decode",
-		[MHV_INTERNAL_EPT_MISCONFIG] = "EPT misconfiguration",
-		[MHV_INTERNAL_DELIVERY_EVENT] = "MMIO touched while delivering an event",
-		[MHV_INTERNAL_TLB_FLUSH] = "a TLB flush failed, the vCPU is stopped",
-	};
-	u32 sub = r->internal.suberror;
-
-	vm_stop(vm, MHVCTL_EXIT_VMFAIL, "internal-error",
-		"mhv could not handle an exit: %s, VMX exit reason %u (%s), qual %#llx, gpa %#llx",
-		sub < ARRAY_SIZE(why) && why[sub] ? why[sub] : "unknown suberror",
-		r->internal.exit_reason, name ? name : "?", r->internal.exit_qualification,
-		r->internal.guest_phys_addr);
-}
-
-static void exit_intr(struct vm *vm)
-{
-	vm->run->immediate_exit = 0;
-}
-
-static void exit_pmem_lost(struct vm *vm)
-{
-	vm_stop(vm, MHVCTL_EXIT_VMFAIL, "pmem-lost",
-		"a pmem namespace behind the guest went away (disabled or reconfigured)");
-}
-
-static void (*const exit_handlers[])(struct vm *vm) = {
-	[MHV_EXIT_HLT] = exit_hlt,
-	[MHV_EXIT_IO] = exit_io,
-	[MHV_EXIT_MMIO] = exit_mmio,
-	[MHV_EXIT_HYPERCALL] = exit_hypercall,
-	[MHV_EXIT_SHUTDOWN] = exit_shutdown,
-	[MHV_EXIT_FAIL_ENTRY] = exit_fail_entry,
-	[MHV_EXIT_INTR] = exit_intr,
-	[MHV_EXIT_INTERNAL_ERROR] = exit_internal,
-	[MHV_EXIT_PMEM_LOST] = exit_pmem_lost,
-};
-
-static void check_signals(struct vm *vm, unsigned int timeout)
-{
-	if (atomic_load(&got_alarm))
-		vm_stop(vm, MHVCTL_EXIT_TIMEOUT, "timeout", "timeout: the guest ran for %u s",
-			timeout);
-	else if (atomic_load(&got_int))
-		vm_stop(vm, MHVCTL_EXIT_INTERRUPTED, "interrupted", "interrupted by a signal");
-}
-
-static void run_loop(struct vm *vm, unsigned int timeout)
-{
-	struct mhv_run *r = vm->run;
-
-	while (!vm->stop) {
-		check_signals(vm, timeout);
-		if (vm->stop)
-			break;
-		if (ioctl(vm->vcpu_fd, MHV_RUN, 0)) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			vm_stop(vm, MHVCTL_EXIT_ERROR, "error", "MHV_RUN: %s", strerror(errno));
-			break;
-		}
-		if (r->exit_reason < ARRAY_SIZE(exit_handlers) && exit_handlers[r->exit_reason])
-			exit_handlers[r->exit_reason](vm);
-		else
-			vm_stop(vm, MHVCTL_EXIT_VMFAIL, "error", "unknown exit reason %u from mhv",
-				r->exit_reason);
-	}
-}
-
-static void dump_state(struct vm *vm)
+static void dump_state(struct vcpu *c)
 {
 	struct mhv_regs g;
 	struct mhv_sregs s;
 
-	if (ioctl(vm->vcpu_fd, MHV_GET_REGS, &g) || ioctl(vm->vcpu_fd, MHV_GET_SREGS, &s))
+	if (ioctl(c->fd, MHV_GET_REGS, &g) || ioctl(c->fd, MHV_GET_SREGS, &s))
 		return;
-	fprintf(stderr, "mhvctl: rip %#llx rsp %#llx rflags %#llx cs %#x\n",
-		g.rip, g.rsp, g.rflags, s.cs.selector);
+	fprintf(stderr, "mhvctl: vCPU %u: rip %#llx rsp %#llx rflags %#llx cs %#x\n",
+		c->id, g.rip, g.rsp, g.rflags, s.cs.selector);
 	fprintf(stderr, "mhvctl: cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx\n",
 		s.cr0, s.cr3, s.cr4, s.efer);
+}
+
+/* The vCPUs' counters, summed: what the VM as a whole did. */
+static bool vcpu_stats(struct vm *vm, struct mhv_vcpu_stats *sum)
+{
+	struct mhv_vcpu_stats vs;
+	unsigned int i, j;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (ioctl(vm->vcpu[i].fd, MHV_GET_VCPU_STATS, &vs))
+			return false;
+		sum->exits += vs.exits;
+		sum->user_exits += vs.user_exits;
+		for (j = 0; j < MHV_NR_EXIT_REASONS; j++)
+			sum->by_reason[j] += vs.by_reason[j];
+	}
+	return vm->nr_vcpus > 0;
 }
 
 static void print_stats(struct vm *vm, const struct mhv_vcpu_stats *vs, bool have_vs,
@@ -570,9 +428,9 @@ static int linux_platform_init(struct vm *vm, unsigned int nr_cpus)
 
 int mhvctl_run(int argc, char **argv)
 {
-	struct vm vm = { .dev_fd = -1, .fd = -1, .vcpu_fd = -1, .console_in = -1 };
+	struct vm vm = { .dev_fd = -1, .fd = -1, .console_in = -1,
+			 .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct vm *vm_p = &vm;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct mhv_vcpu_stats vs;
 	struct mhv_vm_stats ms;
 	bool have_vs, have_ms, started = false;
@@ -596,10 +454,17 @@ int mhvctl_run(int argc, char **argv)
 	for (i = 0; i < o.nr_pmem; i++)
 		if (pmem_validate(&o.pmem[i]))
 			return MHVCTL_EXIT_ERROR;
-	vm_stop(&vm, MHVCTL_EXIT_ERROR, "error", "the guest did not start");
-	vm.stop = false;
 	/* Linux needs a timer and interrupt controllers: mhv's local APICs. */
 	vm.lapic = image_is_linux(o.image);
+	if (o.vcpus > 1 && !vm.lapic) {
+		fprintf(stderr,
+			"mhvctl run: --vcpus %u: only a Linux bzImage starts its other CPUs\n",
+			o.vcpus);
+		return MHVCTL_EXIT_USAGE;
+	}
+	vm.status = MHVCTL_EXIT_ERROR;
+	vm.result = "error";
+	snprintf(vm.message, sizeof(vm.message), "the guest did not start");
 	if (create_vm(&vm, &o) || attach_pmem_and_map(&vm, &o) ||
 	    load_image(&vm, o.image, o.cmdline, o.initrd) || linux_platform_init(&vm, o.vcpus))
 		goto out;
@@ -607,23 +472,13 @@ int mhvctl_run(int argc, char **argv)
 		if (devices[i](vm_p) < 0)
 			goto out;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	atomic_store(&run_page, (uintptr_t)vm.run);
-	if (o.timeout)
-		alarm(o.timeout);
 	started = true;
-	run_loop(&vm, o.timeout);
-	alarm(0);
-	atomic_store(&run_page, 0);
-
+	vm_run(&vm, o.timeout);
 	if (vm.status != MHVCTL_EXIT_HALT && !(vm.status & 1) &&
 	    strcmp(vm.result, "timeout") && strcmp(vm.result, "interrupted"))
-		dump_state(&vm);
+		dump_state(&vm.vcpu[vm.stopped_by]);
 out:
-	have_vs = started && !ioctl(vm.vcpu_fd, MHV_GET_VCPU_STATS, &vs);
+	have_vs = started && vcpu_stats(&vm, &vs);
 	have_ms = started && !ioctl(vm.fd, MHV_GET_VM_STATS, &ms);
 	if (started)
 		fprintf(stderr, "mhvctl: %s\n", vm.message);

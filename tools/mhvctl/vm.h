@@ -3,6 +3,8 @@
 #ifndef MHVCTL_VM_H
 #define MHVCTL_VM_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -115,10 +117,24 @@ struct mmio_device {
 
 #define MAX_MMIO_DEVICES	4
 
-struct vm {
-	int dev_fd, fd, vcpu_fd;
+#define MAX_VCPUS		64
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;	/* also its APIC ID */
+	int fd;
 	struct mhv_run *run;
+	pthread_t thread;
+	bool started;
+};
+
+struct vm {
+	int dev_fd, fd;
 	size_t run_size;
+	struct vcpu vcpu[MAX_VCPUS];
+	unsigned int nr_vcpus;
+	/* Held while an exit is handled: the devices and the stop fields below. */
+	pthread_mutex_t lock;
 	u8 *ram;
 	u64 ram_size;
 
@@ -141,8 +157,9 @@ struct vm {
 	u64 *port_exits;	/* [65536] */
 	u64 io_exits, mmio_exits, console_bytes, irqs_delivered;
 
-	/* Set by an exit handler to end the run. */
-	bool stop;
+	/* Set by vm_stop() to end the run. */
+	atomic_bool stop;
+	unsigned int stopped_by;	/* the vCPU that ended it */
 	int status;
 	const char *result;	/* short word for --json: halt, debug-exit, shutdown... */
 	char message[256];
@@ -150,9 +167,9 @@ struct vm {
 
 /* iobus.c */
 int iobus_register(struct vm *vm, struct io_device *dev);
-void iobus_io(struct vm *vm);
+void iobus_io(struct vm *vm, struct mhv_run *run);
 int mmio_register(struct vm *vm, struct mmio_device *dev);
-void iobus_mmio(struct vm *vm);
+void iobus_mmio(struct vm *vm, struct mhv_run *run);
 
 /* irq.c: interrupts into the guest's local APICs */
 int vm_signal_msi(struct vm *vm, const struct mhv_msi *msi);
@@ -180,6 +197,8 @@ int pmem_attach(struct vm *vm, struct pmem_opt *opt, const char *default_name, u
 int pmem_check_device(const char *dev, int fd);
 int pmem_validate(const struct pmem_opt *opt);
 
+/* vcpu.c */
+void vm_run(struct vm *vm, unsigned int timeout);
 void vm_stop(struct vm *vm, int status, const char *result, const char *fmt, ...);
 
 #endif
