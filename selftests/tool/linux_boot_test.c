@@ -5,26 +5,17 @@
  * it reaches the init of its initramfs (tools/guests/linux/init), which
  * reports what the guest saw on "@@GUEST key value" lines and ends the VM
  * through the debug-exit port. One boot, checked by each test below.
- *
- * MHV_LINUX_KERNEL and MHV_LINUX_INITRD name the guest (default: the lean
- * test kernel in /mhv/linux/), MHV_LINUX_VCPUS its vCPUs (default 1).
+ * MHV_LINUX_VCPUS sets its vCPUs (default 1).
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
 
 #include "kselftest_harness.h"
-#include "mhvctl_util.h"
+#include "linux_guest.h"
 #include "uapi/mhv.h"
 
 static struct mhvctl_result boot;
 static unsigned int vcpus = 1;
-
-static const char *env_or(const char *name, const char *fallback)
-{
-	const char *v = getenv(name);
-
-	return v ? v : fallback;
-}
 
 /* Before the harness forks its tests: each one reads the same boot. */
 __attribute__((constructor)) static void boot_linux(void)
@@ -33,30 +24,8 @@ __attribute__((constructor)) static void boot_linux(void)
 
 	vcpus = strtoul(env_or("MHV_LINUX_VCPUS", "1"), NULL, 10);
 	snprintf(vcpus_arg, sizeof(vcpus_arg), "%u", vcpus);
-	mhvctl(&boot, "run", "--mem", "128M", "--vcpus", vcpus_arg, "--timeout", "900",
-	       "--initrd", env_or("MHV_LINUX_INITRD", "/mhv/linux/initramfs.cpio"),
-	       "--cmdline", "console=ttyS0 earlyprintk=serial,ttyS0",
-	       env_or("MHV_LINUX_KERNEL", "/mhv/linux/bzImage"));
-}
-
-/* The value of the guest's first "@@GUEST key value" line, or NULL. */
-static const char *guest_value(const char *key, char *buf, size_t len)
-{
-	char needle[64];
-	const char *p, *end;
-
-	snprintf(needle, sizeof(needle), "@@GUEST %s ", key);
-	p = strstr(boot.out, needle);
-	if (!p)
-		return NULL;
-	p += strlen(needle);
-	end = strchr(p, '\n');
-	if (!end)
-		end = p + strlen(p);
-	snprintf(buf, len, "%.*s", (int)(end - p), p);
-	/* The guest's console ends lines with \r\n. */
-	buf[strcspn(buf, "\r")] = 0;
-	return buf;
+	mhvctl(&boot, "run", "--mem", LINUX_MEM, "--vcpus", vcpus_arg, "--timeout", LINUX_TIMEOUT,
+	       "--initrd", linux_initrd(), "--cmdline", LINUX_CMDLINE, linux_kernel());
 }
 
 /* Sum over CPUs of one /proc/interrupts row the guest printed under @key. */
@@ -111,7 +80,7 @@ TEST(kernel_version_line_matches_uname)
 {
 	char uname[128], line[160];
 
-	ASSERT_NE(NULL, guest_value("uname", uname, sizeof(uname))) TH_LOG_RESULT(&boot);
+	ASSERT_NE(NULL, guest_value(boot.out, "uname", uname, sizeof(uname))) TH_LOG_RESULT(&boot);
 	snprintf(line, sizeof(line), "Linux version %s ", uname);
 	ASSERT_HAS(boot.out, line, &boot);
 }
@@ -120,9 +89,9 @@ TEST(every_cpu_has_the_hypervisor_flag)
 {
 	char v[32];
 
-	ASSERT_NE(NULL, guest_value("nproc", v, sizeof(v))) TH_LOG_RESULT(&boot);
+	ASSERT_NE(NULL, guest_value(boot.out, "nproc", v, sizeof(v))) TH_LOG_RESULT(&boot);
 	ASSERT_EQ(vcpus, strtoul(v, NULL, 10)) TH_LOG_RESULT(&boot);
-	ASSERT_NE(NULL, guest_value("cpuinfo-hypervisor", v, sizeof(v)));
+	ASSERT_NE(NULL, guest_value(boot.out, "cpuinfo-hypervisor", v, sizeof(v)));
 	ASSERT_EQ(vcpus, strtoul(v, NULL, 10)) TH_LOG_RESULT(&boot);
 }
 
@@ -130,7 +99,7 @@ TEST(cpuid_shows_the_mhv_signature)
 {
 	char v[128];
 
-	ASSERT_NE(NULL, guest_value("cpuid", v, sizeof(v))) TH_LOG_RESULT(&boot);
+	ASSERT_NE(NULL, guest_value(boot.out, "cpuid", v, sizeof(v))) TH_LOG_RESULT(&boot);
 	ASSERT_EQ(0, strncmp(v, "signature mhvmhvmhvmhv ", 23)) TH_LOG("got '%s'", v);
 }
 
@@ -140,7 +109,7 @@ TEST(tsc_frequency_is_the_hosts)
 	char v[160], want[64];
 
 	ASSERT_NE(0, khz);
-	ASSERT_NE(NULL, guest_value("tsc", v, sizeof(v))) TH_LOG_RESULT(&boot);
+	ASSERT_NE(NULL, guest_value(boot.out, "tsc", v, sizeof(v))) TH_LOG_RESULT(&boot);
 	snprintf(want, sizeof(want), "Detected %llu.%03llu MHz", khz / 1000, khz % 1000);
 	ASSERT_NE(NULL, strstr(v, want)) TH_LOG("want '%s', got '%s'", want, v);
 }
@@ -162,7 +131,7 @@ TEST(sleep_1_lasts_one_second_of_tsc)
 	char v[64];
 	int fields;
 
-	ASSERT_NE(NULL, guest_value("sleep", v, sizeof(v))) TH_LOG_RESULT(&boot);
+	ASSERT_NE(NULL, guest_value(boot.out, "sleep", v, sizeof(v))) TH_LOG_RESULT(&boot);
 	fields = sscanf(v, "sleep-tsc 1 %llu", &cycles);
 	ASSERT_EQ(1, fields) TH_LOG("got '%s'", v);
 	/* nanosleep may overshoot by a tick and scheduling, never undershoot. */
@@ -192,7 +161,7 @@ TEST(guest_log_has_no_warning)
 	char v[32];
 	unsigned int i;
 
-	ASSERT_NE(NULL, guest_value("dmesg-bad", v, sizeof(v))) TH_LOG_RESULT(&boot);
+	ASSERT_NE(NULL, guest_value(boot.out, "dmesg-bad", v, sizeof(v))) TH_LOG_RESULT(&boot);
 	ASSERT_STREQ("0", v) TH_LOG_RESULT(&boot);
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		ASSERT_EQ(NULL, strstr(boot.out, bad[i])) TH_LOG("'%s' in %s", bad[i],
