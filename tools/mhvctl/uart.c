@@ -7,13 +7,16 @@
  * an enabled condition holds (received data, or THR empty since the last
  * IIR read or THR write, as a 16550 latches it); polling drivers ignore it.
  */
+#include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "vm.h"
 
 #define UART_BASE	0x3f8
+#define RX_RECHECK_US	1000
 
 enum { RBR_THR, IER, IIR_FCR, LCR, MCR, LSR, MSR, SCR };
 
@@ -169,7 +172,43 @@ static struct io_device uart = {
 	.priv = &com1,
 };
 
+/*
+ * A guest with interrupts sleeps in HLT inside mhv while it waits for input,
+ * so no exit would notice it: this thread raises the receive interrupt when
+ * a byte arrives and RBR is free. It lives as long as mhvctl.
+ */
+static void *rx_thread(void *arg)
+{
+	struct vm *vm = arg;
+	struct uart *u = &com1;
+
+	for (;;) {
+		struct pollfd p = { .fd = vm->console_in, .events = POLLIN };
+		bool waiting;
+
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return NULL;
+		pthread_mutex_lock(&vm->lock);
+		rx_ready(vm, u);
+		update_irq(vm, u);
+		waiting = u->rx >= 0;
+		pthread_mutex_unlock(&vm->lock);
+		if (u->rx_eof)
+			return NULL;
+		/* The byte waits in RBR until the guest reads it; look again later. */
+		if (waiting)
+			usleep(RX_RECHECK_US);
+	}
+}
+
 int uart_init(struct vm *vm)
 {
-	return iobus_register(vm, &uart);
+	pthread_t t;
+
+	if (iobus_register(vm, &uart))
+		return -1;
+	if (vm->lapic && vm->console_in >= 0 &&
+	    pthread_create(&t, NULL, rx_thread, vm) == 0)
+		pthread_detach(t);
+	return 0;
 }
