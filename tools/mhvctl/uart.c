@@ -184,7 +184,7 @@ static void *rx_thread(void *arg)
 
 	for (;;) {
 		struct pollfd p = { .fd = vm->console_in, .events = POLLIN };
-		bool waiting;
+		bool waiting, eof;
 
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
 			return NULL;
@@ -192,8 +192,9 @@ static void *rx_thread(void *arg)
 		rx_ready(vm, u);
 		update_irq(vm, u);
 		waiting = u->rx >= 0;
+		eof = u->rx_eof;
 		pthread_mutex_unlock(&vm->lock);
-		if (u->rx_eof)
+		if (eof)
 			return NULL;
 		/* The byte waits in RBR until the guest reads it; look again later. */
 		if (waiting)
