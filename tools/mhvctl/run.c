@@ -274,8 +274,8 @@ static void dump_state(struct vcpu *c)
 
 	if (ioctl(c->fd, MHV_GET_REGS, &g) || ioctl(c->fd, MHV_GET_SREGS, &s))
 		return;
-	fprintf(stderr, "mhvctl: vCPU %u: rip %#llx rsp %#llx rflags %#llx cs %#x\n",
-		c->id, g.rip, g.rsp, g.rflags, s.cs.selector);
+	fprintf(stderr, "mhvctl: rip %#llx rsp %#llx rflags %#llx cs %#x (vCPU %u)\n",
+		g.rip, g.rsp, g.rflags, s.cs.selector, c->id);
 	fprintf(stderr, "mhvctl: cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx\n",
 		s.cr0, s.cr3, s.cr4, s.efer);
 }
