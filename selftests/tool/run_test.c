@@ -246,7 +246,7 @@ TEST(bad_arguments_fail_clearly)
 	EXPECT_EQ(2, mhvctl(&r, "run", "--timeout", "soon", guest("hello-mb.elf")));
 	ASSERT_HAS(r.err, "bad --timeout 'soon'", &r);
 	EXPECT_EQ(2, mhvctl(&r, "run", "--vcpus", "2", guest("hello-mb.elf")));
-	ASSERT_HAS(r.err, "only a Linux bzImage starts its other CPUs", &r);
+	ASSERT_HAS(r.err, "only 1 vCPU is supported", &r);
 	EXPECT_EQ(1, mhvctl(&r, "run", "--pmem", "/dev/null", guest("hello-mb.elf")));
 	ASSERT_HAS(r.err, "/dev/null is not a pmem namespace", &r);
 	EXPECT_EQ(2, mhvctl(&r, "run", "--pmem", "/dev/pmem0,size=3M", guest("hello-mb.elf")));

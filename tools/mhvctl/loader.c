@@ -495,17 +495,6 @@ static int load_any(struct vm *vm, const struct image *img, const struct image *
 	return load_flat(vm, img, cmdline, regs, sregs);
 }
 
-bool image_is_linux(const char *path)
-{
-	u8 head[BZ_HEADER_PEEK];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, head, sizeof(head));
-
-	if (fd >= 0)
-		close(fd);
-	return n == sizeof(head) && bzimage_detect(head, sizeof(head));
-}
-
 int load_image(struct vm *vm, const char *path, const char *cmdline, const char *initrd_path)
 {
 	struct image img = { .path = path }, initrd = { .path = initrd_path };

@@ -39,7 +39,7 @@ static void run_usage(FILE *out)
 		"(writing V ends the run with exit status (V << 1) | 1).\n\n"
 		"options:\n"
 		"  -m, --mem SIZE       guest RAM (default 64M, at most 3G; k/M/G suffixes)\n"
-		"  -c, --vcpus N        vCPUs, from 1 to 64 (above 1: Linux bzImages only)\n"
+		"  -c, --vcpus N        vCPUs (only 1 is supported)\n"
 		"  -p, --pmem DEV[,name=NAME][,size=SIZE][,shared][,ro]\n"
 		"                       attach a pmem region of namespace DEV (/dev/pmemN or\n"
 		"                       /dev/daxN.M); NAME defaults to the image's name\n"
@@ -165,7 +165,7 @@ static void image_stem(const char *path, char *out, size_t len)
 
 static int create_vm(struct vm *vm, const struct run_opts *o)
 {
-	struct mhv_vm_config cfg = { .flags = vm->lapic ? MHV_VM_LAPIC : 0 };
+	struct mhv_vm_config cfg = { 0 };
 	struct mhv_memory_region region = { 0 };
 	unsigned int i;
 	int mmap_size;
@@ -236,11 +236,6 @@ static int attach_pmem_and_map(struct vm *vm, struct run_opts *o)
 	unsigned int i;
 
 	e820_add(vm, 0, LOW_RAM_END, E820_RAM);
-	if (vm->lapic) {
-		/* Where a PC's BIOS keeps its data and tables: the MP table is there. */
-		e820_add(vm, EBDA_GPA, 0xa0000 - EBDA_GPA, E820_RESERVED);
-		e820_add(vm, BIOS_AREA_GPA, HIGH_RAM_START - BIOS_AREA_GPA, E820_RESERVED);
-	}
 	e820_add(vm, HIGH_RAM_START, vm->ram_size - HIGH_RAM_START, E820_RAM);
 	image_stem(o->image, stem, sizeof(stem));
 	for (i = 0; i < o->nr_pmem; i++) {
@@ -413,19 +408,6 @@ static int (*const devices[])(struct vm *vm) = {
 	rtc_init,
 };
 
-/* A Linux guest's interrupt routing: the IOAPIC and the MP table that shows it. */
-static int linux_platform_init(struct vm *vm, unsigned int nr_cpus)
-{
-	if (!vm->lapic)
-		return 0;
-	/* The IOAPIC's ID follows the local APICs' (0 .. nr_cpus - 1). */
-	if (ioapic_init(vm, nr_cpus) || mptable_write(vm, nr_cpus, nr_cpus, IOAPIC_BASE)) {
-		fprintf(stderr, "mhvctl: cannot set up the IOAPIC and MP table\n");
-		return -1;
-	}
-	return 0;
-}
-
 int mhvctl_run(int argc, char **argv)
 {
 	struct vm vm = { .dev_fd = -1, .fd = -1, .console_in = -1,
@@ -454,19 +436,17 @@ int mhvctl_run(int argc, char **argv)
 	for (i = 0; i < o.nr_pmem; i++)
 		if (pmem_validate(&o.pmem[i]))
 			return MHVCTL_EXIT_ERROR;
-	/* Linux needs a timer and interrupt controllers: mhv's local APICs. */
-	vm.lapic = image_is_linux(o.image);
-	if (o.vcpus > 1 && !vm.lapic) {
-		fprintf(stderr,
-			"mhvctl run: --vcpus %u: only a Linux bzImage starts its other CPUs\n",
-			o.vcpus);
+	/* Other vCPUs would need INIT/SIPI from a local APIC, which mhv lacks so far. */
+	if (o.vcpus > 1) {
+		fprintf(stderr, "mhvctl run: --vcpus %u: only 1 vCPU is supported\n", o.vcpus);
+		fprintf(stderr, "mhvctl run: (no INIT/SIPI or APIC to start more with yet)\n");
 		return MHVCTL_EXIT_USAGE;
 	}
 	vm.status = MHVCTL_EXIT_ERROR;
 	vm.result = "error";
 	snprintf(vm.message, sizeof(vm.message), "the guest did not start");
 	if (create_vm(&vm, &o) || attach_pmem_and_map(&vm, &o) ||
-	    load_image(&vm, o.image, o.cmdline, o.initrd) || linux_platform_init(&vm, o.vcpus))
+	    load_image(&vm, o.image, o.cmdline, o.initrd))
 		goto out;
 	for (i = 0; i < ARRAY_SIZE(devices); i++)
 		if (devices[i](vm_p) < 0)

@@ -12,12 +12,6 @@
 #include "mhvctl.h"
 #include "uapi/mhv.h"
 
-#ifndef MHV_SIGNAL_MSI	/* TEMPORARY until the apic branch's uapi is merged */
-#define MHV_VM_LAPIC _BITUL(0)
-struct mhv_msi { __u64 address; __u32 data; __u32 flags; __u64 reserved[2]; };
-#define MHV_SIGNAL_MSI _IOW(MHVIO, 0x18, struct mhv_msi)
-#endif
-
 /* Guest-physical layout the loader uses (mhvctl.8, BOOT PROTOCOL). */
 #define BOOT_INFO_GPA		0x500ULL	/* struct mhv_boot_info or multiboot info */
 #define MB_MMAP_GPA		0x600ULL	/* multiboot memory map */
@@ -31,22 +25,10 @@ struct mhv_msi { __u64 address; __u32 data; __u32 flags; __u64 reserved[2]; };
 #define FLAT_LOAD_GPA		0x7c00ULL
 #define BZ_BOOT_PARAMS_GPA	0x8000ULL	/* a Linux bzImage's zero page */
 #define BZ_BOOT_PARAMS_SIZE	0x1000
-#define BZ_HEADER_PEEK		0x400		/* enough of a bzImage to know it is one */
 #define LOW_RAM_END		0x9fc00ULL	/* reported RAM below the 640 KiB hole */
 #define HIGH_RAM_START		0x100000ULL
 #define BOOT_STACK_TOP		0x80000ULL	/* RSP/ESP of ELF and Multiboot entries */
 #define PMEM_BASE_ALIGN		BIT_ULL(30)	/* pmem starts at the next GiB above RAM */
-#define MPTABLE_GPA		0xf0000ULL	/* where Linux's smp_scan_config looks */
-#define MPTABLE_MAX		0x1000
-#define EBDA_GPA		LOW_RAM_END	/* reserved up to 640 KiB, as a BIOS's */
-#define BIOS_AREA_GPA		0xe0000ULL	/* reserved up to 1 MiB */
-
-/* The platform of a Linux guest (bzImage): local APICs in mhv, an IOAPIC here. */
-#define LAPIC_BASE		0xfee00000U
-#define IOAPIC_BASE		0xfec00000U
-#define IOAPIC_PINS		24
-#define IOAPIC_VERSION		0x20	/* has the EOI register */
-#define UART_IRQ		4	/* COM1 */
 
 #define SEL_CODE32		0x08
 #define SEL_DATA		0x10
@@ -148,14 +130,13 @@ struct vm {
 	unsigned int nr_io;
 	struct mmio_device *mmio[MAX_MMIO_DEVICES];
 	unsigned int nr_mmio;
-	bool lapic;		/* the VM has mhv's local APICs: a Linux guest's platform */
 	FILE *console;		/* guest UART output: stdout, or stderr with --json */
 	int console_in;		/* guest UART input, -1: none */
 	bool trace;
 
 	/* Counted here, to set beside the kernel's own counters. */
 	u64 *port_exits;	/* [65536] */
-	u64 io_exits, mmio_exits, console_bytes, irqs_delivered;
+	u64 io_exits, mmio_exits, console_bytes;
 
 	/* Set by vm_stop() to end the run. */
 	atomic_bool stop;
@@ -171,13 +152,6 @@ void iobus_io(struct vm *vm, struct mhv_run *run);
 int mmio_register(struct vm *vm, struct mmio_device *dev);
 void iobus_mmio(struct vm *vm, struct mhv_run *run);
 
-/* irq.c: interrupts into the guest's local APICs */
-int vm_signal_msi(struct vm *vm, const struct mhv_msi *msi);
-
-/* ioapic.c, mptable.c: the interrupt routing a Linux guest finds */
-int ioapic_init(struct vm *vm, u8 id);
-void ioapic_set_irq(struct vm *vm, unsigned int pin, bool level);
-int mptable_write(struct vm *vm, unsigned int nr_cpus, u8 ioapic_id, u64 ioapic_base);
 
 /* Devices, one file each. */
 int uart_init(struct vm *vm);
@@ -187,7 +161,6 @@ int rtc_init(struct vm *vm);
 
 /* loader.c */
 int load_image(struct vm *vm, const char *path, const char *cmdline, const char *initrd);
-bool image_is_linux(const char *path);
 void e820_add(struct vm *vm, u64 addr, u64 size, u32 type);
 void *gpa_to_hva(struct vm *vm, u64 gpa, u64 len);
 

@@ -46,19 +46,7 @@ mhv_build_user() {
 	cp "$repo/tools/bench/mhv-bench" "$stage/tools/" &&
 	mkdir -p "$stage/tools/guests" &&
 	cp "$repo"/tools/guests/*.bin "$repo"/tools/guests/*.elf "$stage/tools/guests/" &&
-	mkdir -p "$stage/tools/guests/linux" &&
-	cp "$repo/tools/guests/linux/mhv-guest" "$stage/tools/guests/linux/" &&
 	(cd "$repo/selftests" && find . -name '*_test' -type f -perm -u+x -exec cp --parents {} "$stage/selftests/" \;)
-}
-
-# mhv_build_linux_guest LEAN_KBUILD STAGE: the Linux guest the linux suite
-# boots, the lean test kernel with its initramfs, into STAGE/linux/.
-mhv_build_linux_guest() {
-	local kbuild=$1 stage=$2
-	mkdir -p "$stage/linux" &&
-	cp "$kbuild/arch/x86/boot/bzImage" "$stage/linux/bzImage" &&
-	"$repo/tools/guests/linux/mkinitramfs.sh" "$kbuild" \
-		"$repo/tools/guests/linux/mhv-guest" "$stage/linux/initramfs.cpio"
 }
 
 mhv_debian_headers() {

@@ -46,10 +46,6 @@ kernel() {
 	kbuild=$("$here/build-kernel.sh" 2>"$build/logs/kernel.log") ||
 		{ tail -n 30 "$build/logs/kernel.log"; return 1; }
 	echo "   test kernel: $kbuild"
-	# The Linux guest of the linux suite: the lean flavour, as a distribution's.
-	lean_kbuild=$("$here/build-kernel.sh" lean 2>"$build/logs/kernel-lean.log") ||
-		{ tail -n 30 "$build/logs/kernel-lean.log"; return 1; }
-	echo "   guest kernel: $lean_kbuild"
 }
 
 modules() {
@@ -117,10 +113,7 @@ userspace() {
 	return $missing
 }
 
-initramfs() {
-	mhv_build_linux_guest "$lean_kbuild" "$build/stage" &&
-	"$here/mkinitramfs.sh" "$kbuild" "$build/stage" "$build/initramfs.cpio"
-}
+initramfs() { "$here/mkinitramfs.sh" "$kbuild" "$build/stage" "$build/initramfs.cpio"; }
 
 # machine RUNNER SUITES TIMEOUT NAME: boot one test machine and turn its
 # console into result lines ($build/logs/NAME.results).
