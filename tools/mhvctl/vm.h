@@ -152,7 +152,6 @@ void iobus_io(struct vm *vm, struct mhv_run *run);
 int mmio_register(struct vm *vm, struct mmio_device *dev);
 void iobus_mmio(struct vm *vm, struct mhv_run *run);
 
-
 /* Devices, one file each. */
 int uart_init(struct vm *vm);
 int debug_exit_init(struct vm *vm);
